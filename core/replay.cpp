@@ -1,0 +1,353 @@
+#include "core/replay.h"
+
+#include <algorithm>
+
+#include "core/rules.h"
+
+namespace agentq {
+namespace {
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string short_commit(const std::string& c) { return c.substr(0, 12); }
+
+Error refuse(Code code, std::string msg, const std::string& task, std::string fix = {}) {
+  Error e(code, std::move(msg), {}, std::move(fix));
+  e.where.task = task;
+  return e;
+}
+
+Status check_identity(const Event& e, const Definitions& d, const SignatureCheck* sig) {
+  if (e.type == EventType::init && e.actor.empty()) {
+    if (d.policy.require_signed)
+      return fail(Error(Code::UNKNOWN_ACTOR, "the init event names no actor but policy.require_signed is true"));
+    return {};
+  }
+  const Actor* a = d.actor(e.actor);
+  if (!a) return fail(Error::unknown_actor(e.actor));
+  if (sig && d.policy.require_signed) {
+    switch (sig->state) {
+      case SignatureCheck::State::not_checked:
+        break;
+      case SignatureCheck::State::unsigned_:
+        return fail(Error(Code::UNSIGNED_EVENT, "event by " + e.actor + " is not signed (policy.require_signed)"));
+      case SignatureCheck::State::bad:
+        return fail(Error(Code::BAD_SIGNATURE, "signature of the event by " + e.actor + " does not verify: " + sig->detail));
+      case SignatureCheck::State::good:
+        if (!same_key(a->key, sig->key))
+          return fail(Error(Code::SIGNER_MISMATCH, "event by " + e.actor + " is signed by a key other than the one declared for " +
+                                                       e.actor));
+        break;
+    }
+  }
+  if (!e.role.empty()) {
+    if (!d.role(e.role)) return fail(Error::unknown_role(e.role));
+    if (!a->holds(e.role))
+      return fail(Error(Code::ROLE_MISMATCH, "actor " + e.actor + " does not hold role " + e.role, {},
+                        "add " + e.role + " to actors." + e.actor + ".roles, or act as a role the actor holds"));
+  }
+  return {};
+}
+
+// Owner events carry the live claim id; coordinators act without one.
+Status check_authority(const TaskState& ts, const Event& e, const Definitions& d) {
+  const Actor* a = d.actor(e.actor);
+  if (!e.claim.empty()) {
+    if (ts.claim.empty() || e.claim != ts.claim || e.actor != ts.owner) {
+      std::string now = holds_lane(ts.status) ? "it is now held by " + ts.owner + " under claim " + ts.claim
+                                              : "the task is " + std::string(to_string(ts.status));
+      return fail(refuse(Code::CLAIM_FENCED, "claim " + e.claim + " no longer holds " + ts.id + " (" + now + ")", ts.id,
+                         "claim the task again with 'git agentq claim " + ts.id + "'"));
+    }
+    if (e.role != ts.role)
+      return fail(refuse(Code::ROLE_MISMATCH, ts.id + " was claimed as " + ts.role + ", not " + e.role, ts.id));
+    return {};
+  }
+  if (a && is_coordinator(d, *a, e.role)) return {};
+  if (!ts.owner.empty() && e.actor == ts.owner)
+    return fail(refuse(Code::CLAIM_FENCED, "an owner event on " + ts.id + " must name the claim it acts under", ts.id,
+                       "run it from the worktree that claimed the task, or claim it again"));
+  return fail(refuse(Code::ROLE_MISMATCH,
+                     "actor " + e.actor + " neither holds the claim on " + ts.id + " nor acts as a coordinator", ts.id,
+                     ts.owner.empty() ? "" : ts.id + " is held by " + ts.owner));
+}
+
+Status check_claim(const QueueState& s, const Event& e, const Definitions& d, const Task& t) {
+  const TaskState& ts = s.task(t.id);
+  if (e.role != t.role)
+    return fail(refuse(Code::ROLE_MISMATCH, "task " + t.id + " belongs to role " + t.role + ", not " + e.role, t.id));
+  if (ts.status == TaskStatus::done) return fail(refuse(Code::ILLEGAL_TRANSITION, "task " + t.id + " is already done", t.id));
+  if (holds_lane(ts.status))
+    return fail(refuse(Code::ALREADY_CLAIMED,
+                       "task " + t.id + " is already claimed by " + ts.owner + " (" + std::string(to_string(ts.status)) +
+                           (ts.claimed_at.empty() ? "" : ", since " + ts.claimed_at) + ")",
+                       t.id, "pick another task with 'git agentq ready --role " + t.role + "'"));
+  auto deps = undone_dependencies(s, t);
+  if (!deps.empty()) {
+    std::string list;
+    for (const auto& dep : deps) list += (list.empty() ? "" : ", ") + dep + " (" + std::string(to_string(s.task(dep).status)) + ")";
+    return fail(refuse(Code::DEP_NOT_DONE, "task " + t.id + " depends on tasks that are not done: " + list, t.id,
+                       "finish the dependencies first; 'git agentq ready' lists what can start now"));
+  }
+  auto lane = pick_lane(s, d, t, e.lane ? std::optional<int>(static_cast<int>(*e.lane)) : std::nullopt);
+  if (!lane) {
+    Error err = lane.error();
+    if (err.code == Code::USAGE) err.code = Code::EVENT_INVALID;
+    err.where.task = t.id;
+    return fail(err);
+  }
+  return {};
+}
+
+Status check_status(const QueueState& s, const Event& e, const Definitions& d, const Task& t, RepoView& repo) {
+  const TaskState& ts = s.task(t.id);
+  AGENTQ_TRY(check_authority(ts, e, d));
+  const std::string from(to_string(ts.status));
+  auto illegal = [&](const std::string& why) {
+    return fail(refuse(Code::ILLEGAL_TRANSITION, t.id + ": " + from + " -> " + e.status + " is not allowed" +
+                                                     (why.empty() ? "" : " (" + why + ")"),
+                       t.id));
+  };
+  if (e.status == "in_progress") {
+    if (ts.status != TaskStatus::blocked && ts.status != TaskStatus::in_review) return illegal("");
+    return {};
+  }
+  if (e.status == "blocked") {
+    if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review) return illegal("");
+    if (!e.blocked_by.empty() && !d.task(e.blocked_by))
+      return fail(Error(Code::UNKNOWN_TASK, "blocked by unknown task '" + e.blocked_by + "'").in_task(t.id));
+    if (e.blocked_by == t.id) return fail(refuse(Code::EVENT_INVALID, t.id + " cannot block itself", t.id));
+    return {};
+  }
+  // done
+  if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review)
+    return illegal(ts.status == TaskStatus::blocked ? "unblock it first" : "");
+  const bool no_merge = t.no_merge && d.policy.allow_no_merge;
+  if (e.commit.empty() && !no_merge)
+    return fail(refuse(Code::EVENT_INVALID, "marking " + t.id + " done needs the merged commit", t.id,
+                       "pass --commit SHA (the commit merged into " + d.policy.base + ")"));
+  if (!e.commit.empty() && !repo.reachable_from_base(e.commit))
+    return fail(refuse(Code::NOT_MERGED, "commit " + short_commit(e.commit) + " is not reachable from " + d.policy.base, t.id,
+                       "merge it into " + d.policy.base + " first (git agentq merge " + t.id + ")"));
+  return {};
+}
+
+Status check_unclaim(const QueueState& s, const Event& e, const Definitions& d, const Task& t) {
+  const TaskState& ts = s.task(t.id);
+  if (!holds_lane(ts.status) && e.claim.empty())
+    return fail(refuse(Code::ILLEGAL_TRANSITION, "task " + t.id + " is not claimed (" + std::string(to_string(ts.status)) + ")",
+                       t.id));
+  return check_authority(ts, e, d);
+}
+
+Status check_evidence(const QueueState& s, const Event& e, const Task& t) {
+  if (s.task(t.id).status == TaskStatus::done)
+    return fail(refuse(Code::ILLEGAL_TRANSITION, "task " + t.id + " is done; evidence can no longer be added", t.id));
+  (void)e;
+  return {};
+}
+
+Status check_void(const QueueState& s, const Event& e, const Definitions& d) {
+  const Actor* a = d.actor(e.actor);
+  if (!a || !a->human)
+    return fail(Error(Code::NOT_HUMAN, "only an actor with human: true may void an illegal event"));
+  for (const Finding& f : s.illegal) {
+    if ((f.event_id == e.event || f.commit == e.event) && !f.voided) return {};
+  }
+  return fail(Error(Code::EVENT_INVALID, "'" + e.event + "' names no unacknowledged illegal event"));
+}
+
+const Task* task_or_null(const Definitions& d, const Event& e) { return e.task.empty() ? nullptr : d.task(e.task); }
+
+}  // namespace
+
+Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, const Event& e, RepoView& repo) {
+  auto pos = repo.base_position(e.defs);
+  if (!pos)
+    return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_commit(e.defs) +
+                                               ", which is not on the first-parent history of " +
+                                               (s.base.empty() ? e.base : s.base)));
+  if (*pos < s.last_defs_position)
+    return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_commit(e.defs) +
+                                               ", older than the previous event's " + short_commit(s.last_defs)));
+  return repo.definitions_at(e.defs);
+}
+
+Result<bool> already_recorded(const QueueState& s, const Event& e) {
+  auto it = s.event_ids.find(e.id);
+  if (it == s.event_ids.end()) return false;
+  if (it->second == fnv1a(content_key(e))) return true;
+  auto c = s.id_commits.find(e.id);
+  return fail(Error(Code::DUPLICATE_EVENT_ID,
+                    "event id " + e.id + " is already used by a different event" +
+                        (c == s.id_commits.end() ? "" : " (" + short_commit(c->second) + ")"),
+                    {}, "use a fresh id: re-sending is a no-op only for the identical event"));
+}
+
+Status check_event(const QueueState& s, const Event& e, const Definitions& d, RepoView& repo, const SignatureCheck* sig) {
+  AGENTQ_TRY(check_shape(e));
+  AGENTQ_TRY(check_identity(e, d, sig));
+  if (e.type == EventType::init) {
+    if (s.initialised)
+      return fail(Error(Code::ILLEGAL_TRANSITION, "the queue is already initialised (init event " +
+                                                      short_commit(s.init_commit) + ")"));
+    if (e.base != d.policy.base)
+      return fail(Error(Code::EVENT_INVALID, "init names base '" + e.base + "' but policy.base is '" + d.policy.base + "'"));
+    return {};
+  }
+  if (!s.initialised) return fail(Error(Code::ILLEGAL_TRANSITION, "event before the queue's init event"));
+
+  const Task* t = task_or_null(d, e);
+  if (!e.task.empty() && !t) return fail(Error::unknown_task(e.task).in_task(e.task));
+  switch (e.type) {
+    case EventType::claim: return check_claim(s, e, d, *t);
+    case EventType::unclaim: return check_unclaim(s, e, d, *t);
+    case EventType::status: return check_status(s, e, d, *t, repo);
+    case EventType::evidence: return check_evidence(s, e, *t);
+    case EventType::void_: return check_void(s, e, d);
+    default:
+      return fail(Error(Code::EVENT_INVALID, std::string(to_string(e.type)) + " events are not supported by this git-agentq",
+                        {}, "upgrade git-agentq"));
+  }
+}
+
+void apply_event(QueueState& s, const Event& e, const std::string& commit, int64_t defs_position) {
+  s.event_ids[e.id] = fnv1a(content_key(e));
+  s.id_commits[e.id] = commit;
+  s.last_defs = e.defs;
+  s.last_defs_position = defs_position;
+  s.last_at = e.at;
+  if (e.type == EventType::init) {
+    s.initialised = true;
+    s.base = e.base;
+    s.release = e.release;
+    s.remote = e.remote;
+    s.init_commit = commit;
+    return;
+  }
+  if (e.type == EventType::void_) {
+    for (Finding& f : s.illegal)
+      if (f.event_id == e.event || f.commit == e.event) f.voided = true;
+    return;
+  }
+  if (e.task.empty()) return;
+  TaskState& ts = s.task_mut(e.task);
+  ts.last_activity = e.at;
+  auto release_lane = [&]() {
+    if (!ts.claim.empty()) s.released_claims.insert(ts.claim);
+    auto r = s.lane_holders.find(ts.role);
+    if (r != s.lane_holders.end()) {
+      auto l = r->second.find(ts.lane);
+      if (l != r->second.end() && l->second == ts.id) r->second.erase(l);
+    }
+  };
+  switch (e.type) {
+    case EventType::claim:
+      ts.status = TaskStatus::in_progress;
+      ts.owner = e.actor;
+      ts.role = e.role;
+      ts.lane = static_cast<int>(e.lane.value_or(1));
+      ts.branch = e.branch;
+      ts.claim = e.id;
+      ts.claimed_at = e.at;
+      ts.blocked_reason.clear();
+      ts.blocked_by.clear();
+      ts.implementers.insert(e.actor);
+      ts.implementer_roles.insert(e.role);
+      s.lane_holders[ts.role][ts.lane] = ts.id;
+      break;
+    case EventType::unclaim:
+      release_lane();
+      ts.status = TaskStatus::todo;
+      ts.owner.clear();
+      ts.role.clear();
+      ts.lane = 0;
+      ts.claim.clear();
+      ts.claimed_at.clear();
+      ts.handoff.reset();
+      ts.blocked_reason.clear();
+      ts.blocked_by.clear();
+      break;
+    case EventType::status:
+      if (e.status == "blocked") {
+        ts.before_block = ts.status;
+        ts.status = TaskStatus::blocked;
+        ts.blocked_reason = e.reason;
+        ts.blocked_by = e.blocked_by;
+      } else if (e.status == "in_progress") {
+        ts.status = ts.status == TaskStatus::blocked ? ts.before_block : TaskStatus::in_progress;
+        ts.blocked_reason.clear();
+        ts.blocked_by.clear();
+      } else {
+        release_lane();
+        ts.status = TaskStatus::done;
+        ts.done_commit = e.commit;
+        ts.done_at = e.at;
+        ts.done_by = e.actor;
+      }
+      break;
+    case EventType::evidence: {
+      EvidenceRecord r;
+      r.id = e.id;
+      r.actor = e.actor;
+      r.role = e.role;
+      r.at = e.at;
+      r.command = e.command;
+      r.kind = e.kind;
+      r.result = e.result;
+      r.commit = e.commit;
+      r.log = e.log;
+      r.event_commit = commit;
+      r.exit_code = e.exit_code;
+      r.duration_ms = e.duration_ms;
+      r.log_bytes = e.log_bytes;
+      ts.evidence.push_back(std::move(r));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
+  ++s.events;
+  s.tip = entry.commit;
+  auto record = [&](const Error& err) {
+    Finding f;
+    f.code = err.code;
+    f.message = err.message;
+    f.fix = err.fix;
+    f.commit = entry.commit;
+    if (entry.event) {
+      f.event_id = entry.event->id;
+      f.task = entry.event->task;
+    }
+    if (f.task.empty()) f.task = err.where.task;
+    s.illegal.push_back(std::move(f));
+  };
+  if (!entry.event) return record(entry.error);
+  const Event& e = *entry.event;
+  auto dup = already_recorded(s, e);
+  if (!dup) return record(dup.error());
+  if (*dup) return;  // the identical event again (a retried write): a no-op
+  auto defs = definitions_for(s, e, repo);
+  if (!defs) return record(defs.error());
+  Status ok = check_event(s, e, **defs, repo, &entry.signature);
+  if (!ok) return record(ok.error());
+  apply_event(s, e, entry.commit, *repo.base_position(e.defs));
+}
+
+QueueState replay(const std::vector<LogEntry>& log, RepoView& repo) {
+  QueueState s;
+  for (const LogEntry& entry : log) replay_entry(s, entry, repo);
+  return s;
+}
+
+}  // namespace agentq

@@ -1,0 +1,52 @@
+// Replay: folding the event log, in chain order, into queue state.
+//
+// Every event is judged against the state before it and under the definitions it names. An
+// illegal event (possible only where origin runs no pre-receive hook) is recorded as a Finding
+// with its commit and reason code and skipped, so one bad event never hides the rest; writers
+// run the same checks before they write, so writers and the validator always agree.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/definitions.h"
+#include "core/event.h"
+#include "core/repo_view.h"
+#include "core/signature.h"
+#include "core/state.h"
+
+namespace agentq {
+
+// One commit of refs/agent-queue/log as the log reader delivers it.
+struct LogEntry {
+  std::string commit;
+  std::optional<Event> event;  // nullopt when the commit message could not be decoded
+  Error error;                 // why it could not be decoded (or a structural problem)
+  SignatureCheck signature;    // filled when the reader verified signatures
+};
+
+// The definitions `e` is judged under: `e.defs` must lie on base's first-parent history and be
+// no older than the previous event's.
+Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, const Event& e, RepoView& repo);
+
+// True when an event with the same id and the same content is already in the log: writing it
+// again is a no-op. The same id with other content is DUPLICATE_EVENT_ID.
+Result<bool> already_recorded(const QueueState& s, const Event& e);
+
+// Identity first (actor, role, signature), then the state rules. `d` must be the event's
+// definitions (see definitions_for).
+Status check_event(const QueueState& s, const Event& e, const Definitions& d, RepoView& repo,
+                   const SignatureCheck* sig = nullptr);
+
+// Applies an event that passed check_event.
+void apply_event(QueueState& s, const Event& e, const std::string& commit, int64_t defs_position);
+
+// Folds one log entry into the state: legal events are applied, illegal ones become findings.
+void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo);
+
+// Folds a whole log (oldest first).
+QueueState replay(const std::vector<LogEntry>& log, RepoView& repo);
+
+}  // namespace agentq
