@@ -66,7 +66,7 @@ namespace agentq {
   X(IO_ERROR, 4)                        \
   X(GIT_ERROR, 4)                       \
   X(NOTE_MISMATCH, 1)                   \
-  X(VOID_REQUIRED, 1)
+  X(NOTHING_READY, 3)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -174,7 +174,9 @@ Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, 
     return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_commit(e.defs) +
                                                ", which is not on the first-parent history of " +
                                                (s.base.empty() ? e.base : s.base)));
-  if (*pos < s.last_defs_position)
+  // Positions are relative to this run's base tip, so the previous event's is looked up again.
+  auto last = s.last_defs.empty() ? std::nullopt : repo.base_position(s.last_defs);
+  if (last && *pos < *last)
     return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_commit(e.defs) +
                                                ", older than the previous event's " + short_commit(s.last_defs)));
   return repo.definitions_at(e.defs);
@@ -218,11 +220,10 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
   }
 }
 
-void apply_event(QueueState& s, const Event& e, const std::string& commit, int64_t defs_position) {
+void apply_event(QueueState& s, const Event& e, const std::string& commit) {
   s.event_ids[e.id] = fnv1a(content_key(e));
   s.id_commits[e.id] = commit;
   s.last_defs = e.defs;
-  s.last_defs_position = defs_position;
   s.last_at = e.at;
   if (e.type == EventType::init) {
     s.initialised = true;
@@ -341,7 +342,7 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   if (!defs) return record(defs.error());
   Status ok = check_event(s, e, **defs, repo, &entry.signature);
   if (!ok) return record(ok.error());
-  apply_event(s, e, entry.commit, *repo.base_position(e.defs));
+  apply_event(s, e, entry.commit);
 }
 
 QueueState replay(const std::vector<LogEntry>& log, RepoView& repo) {

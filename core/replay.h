@@ -41,7 +41,7 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
                    const SignatureCheck* sig = nullptr);
 
 // Applies an event that passed check_event.
-void apply_event(QueueState& s, const Event& e, const std::string& commit, int64_t defs_position);
+void apply_event(QueueState& s, const Event& e, const std::string& commit);
 
 // Folds one log entry into the state: legal events are applied, illegal ones become findings.
 void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo);

@@ -83,8 +83,7 @@ struct QueueState {
   std::vector<Promotion> promotions;
   // role -> lane -> the task holding it (in_progress, blocked or in_review).
   std::map<std::string, std::map<int, std::string>> lane_holders;
-  std::string last_defs;
-  int64_t last_defs_position = -1;
+  std::string last_defs;  // the definitions commit the last applied event named
   std::string last_at;
   uint64_t events = 0;  // events applied or skipped
   std::string tip;      // the log commit this state was built from

@@ -1,0 +1,145 @@
+// git agentq claim / unclaim
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "core/rules.h"
+#include "gitstore/claim_store.h"
+
+namespace agentq::cli {
+namespace {
+
+// Why nothing can be claimed for `role`: the first todo task's reason, or that none is left.
+Error nothing_ready(const Queue& q, const std::string& role) {
+  std::string reasons;
+  for (const Task& t : q.defs().tasks) {
+    if (t.role != role || q.state().task(t.id).status != TaskStatus::todo) continue;
+    reasons += (reasons.empty() ? "" : "; ") + t.id + ": " + not_ready_reason(q.state(), q.defs(), t);
+  }
+  return Error(Code::NOTHING_READY,
+               "nothing is ready for " + role + (reasons.empty() ? " (no todo tasks left)" : " (" + reasons + ")"), {},
+               "see 'git agentq status --role " + role + "'");
+}
+
+}  // namespace
+
+int cmd_claim(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("claim", "claim TASK | --next --role R  [--lane N] [--branch B] [--offline]",
+            "Claim a task for the acting actor: it moves to in_progress on a free lane of its role.", true);
+  args.add()("task", "", cxxopts::value<std::string>())("next", "claim the first ready task of --role")(
+      "role", "with --next: the role to take work for", cxxopts::value<std::string>(), "R")(
+      "lane", "take this lane of the role (default: the task's pinned lane, else the lowest free one)",
+      cxxopts::value<long>(), "N")("branch", "the branch the work happens on (default: agent/<role>[-<lane>])",
+                                   cxxopts::value<std::string>(), "B");
+  add_event_id_option(args);
+  args.positional({"task"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const auto& opt = **parsed;
+  const bool next = opt.count("next") > 0;
+  const std::string task_arg = opt_str(opt, "task"), role_arg = opt_str(opt, "role");
+  if (next == !task_arg.empty())
+    return ctx.out.error(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
+  if (next && role_arg.empty()) return ctx.out.error(Error::usage("--next needs --role R"));
+  auto event_id = event_id_option(opt);
+  if (!event_id) return ctx.out.error(event_id.error());
+
+  auto q = open_queue();
+  if (!q) return ctx.out.error(q.error());
+  auto actor = require_actor(ctx, *q);
+  if (!actor) return ctx.out.error(actor.error());
+  if (next && !q->defs().role(role_arg)) return ctx.out.error(Error::unknown_role(role_arg));
+  if (!next && !q->defs().task(task_arg)) return ctx.out.error(Error::unknown_task(task_arg));
+  const std::optional<long> lane_arg = opt_long(opt, "lane");
+  const std::string branch_arg = opt_str(opt, "branch");
+
+  Event e;
+  e.type = EventType::claim;
+  e.id = *event_id;
+  e.actor = *actor;
+  // Task and lane depend on the state: chosen again on every attempt, so a lost race on a
+  // shared role picks the next free lane instead of failing with a stale one.
+  auto prepare = [&](Event& ev, const QueueState& s, const Definitions& d) -> Status {
+    if (next) {
+      auto ready = ready_tasks(s, d, role_arg);
+      if (ready.empty()) return fail(nothing_ready(*q, role_arg));
+      ev.task = ready.front().task->id;
+    } else {
+      ev.task = task_arg;
+    }
+    const Task* t = d.task(ev.task);
+    if (!t) return fail(Error::unknown_task(ev.task));
+    ev.role = t->role;
+    auto lane = pick_lane(s, d, *t, lane_arg ? std::optional<int>(static_cast<int>(*lane_arg)) : std::nullopt);
+    if (lane) ev.lane = *lane;
+    else if (lane.error().code == Code::USAGE) return fail(lane.error());
+    else ev.lane = lane_arg.value_or(t->lane > 0 ? t->lane : 1);  // the rules will say LANE_BUSY
+    ev.branch = branch_arg.empty() ? lane_branch(d, t->role, static_cast<int>(*ev.lane)) : branch_arg;
+    return {};
+  };
+  auto w = q->write(e, {}, prepare);
+  if (!w) return ctx.out.error(w.error());
+  const Event& done = w->event;
+  if (auto st = write_claim(q->repo(), HeldClaim{done.id, *actor, done.task});
+      !st)
+    return ctx.out.error(st.error());
+  if (ctx.out.json_mode) {
+    json j;
+    j["ok"] = true;
+    j["noop"] = w->noop;
+    j["task"] = done.task;
+    j["claim"] = done.id;
+    j["actor"] = done.actor;
+    j["role"] = done.role;
+    j["lane"] = *done.lane;
+    j["branch"] = done.branch;
+    j["commit"] = w->commit;
+    ctx.out.emit(j);
+  } else {
+    ctx.out.line((w->noop ? "already claimed " : "claimed ") + ctx.out.bold(done.task) + " as " + done.actor + " (" +
+                 done.role + ", lane " + std::to_string(*done.lane) + ", branch " + done.branch + ")");
+    const Task* t = q->defs().task(done.task);
+    if (t && !t->acceptance_checks.empty())
+      ctx.out.line(ctx.out.dim("  acceptance checks: " + std::to_string(t->acceptance_checks.size()) +
+                               "; record them with 'git agentq check " + done.task + "'"));
+  }
+  return report_written(ctx, *w);
+}
+
+int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("unclaim", "unclaim TASK [--reason TEXT] [--offline]",
+            "Release a claim: the task goes back to todo (evidence is kept). By the owner or a coordinator.", true);
+  args.add()("task", "", cxxopts::value<std::string>())("reason", "why", cxxopts::value<std::string>(), "TEXT");
+  add_event_id_option(args);
+  args.positional({"task"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const std::string task = opt_str(**parsed, "task");
+  if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq unclaim TASK"));
+  auto event_id = event_id_option(**parsed);
+  if (!event_id) return ctx.out.error(event_id.error());
+  auto q = open_queue();
+  if (!q) return ctx.out.error(q.error());
+  auto actor = require_actor(ctx, *q);
+  if (!actor) return ctx.out.error(actor.error());
+  if (!q->defs().task(task)) return ctx.out.error(Error::unknown_task(task));
+  Acting how = acting_on(*q, *actor, task);
+  Event e;
+  e.type = EventType::unclaim;
+  e.id = *event_id;
+  e.task = task;
+  e.actor = *actor;
+  e.role = how.role;
+  e.claim = how.claim;
+  e.reason = opt_str(**parsed, "reason");
+  auto w = q->write(e);
+  if (!w) return ctx.out.error(w.error());
+  if (how.owner) forget_claim(q->repo(), task);
+  if (ctx.out.json_mode)
+    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"task", task}, {"commit", w->commit}});
+  else
+    ctx.out.line("released " + ctx.out.bold(task) + ": back to todo");
+  return report_written(ctx, *w);
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,129 @@
+// git agentq init: the first event, fetch refspecs for the queue refs, notes.displayRef.
+// Idempotent; in a clone of a repository that already has a queue it joins it instead of
+// writing a second root event.
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "gitstore/git_config.h"
+#include "gitstore/git_repo_view.h"
+#include "gitstore/notes.h"
+#include "gitstore/process.h"
+#include "gitstore/system.h"
+
+namespace agentq::cli {
+namespace {
+
+// Glob refspecs: an exact refspec for a ref the remote lacks would make every plain
+// `git fetch` fail; these patterns match nothing harmlessly.
+std::vector<std::string> queue_refspecs(const std::string& remote) {
+  return {"+refs/agent-queue/*:refs/remotes/" + remote + "/agent-queue/*",
+          "+refs/notes/agentq*:refs/remotes/" + remote + "/notes/agentq*"};
+}
+
+Status configure(Context& ctx, Queue& q, const std::string& remote) {
+  Repo& repo = q.repo();
+  AGENTQ_TRY(repo.config_add_unique("notes.displayRef", kNotesRef));
+  AGENTQ_TRY(ensure_reflog(repo, kLogRef));
+  if (remote.empty()) return {};
+  if (!repo.config_get("remote." + remote + ".url")) {
+    ctx.out.warn("policy.remote is '" + remote + "' but this repository has no such remote; the queue stays local " +
+                 "until it is added");
+    return {};
+  }
+  for (const auto& spec : queue_refspecs(remote)) AGENTQ_TRY(repo.config_add_unique("remote." + remote + ".fetch", spec));
+  return {};
+}
+
+}  // namespace
+
+int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("init", "init [--defs REV]", "Start the queue: the init event, fetch refspecs and notes.displayRef.");
+  args.add()("defs", "read .agentq/queue.yaml (for policy.base) from REV instead of HEAD", cxxopts::value<std::string>(),
+             "REV");
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const auto& opt = **parsed;
+
+  auto q = Queue::open();
+  if (!q) return ctx.out.error(q.error());
+
+  // Which base? The definitions at HEAD (or --defs) name it; the base tip must agree.
+  auto head = q->repo().resolve_commit(opt_str(opt, "defs", "HEAD"));
+  if (!head)
+    return ctx.out.error(Error(Code::DEF_INVALID, "cannot find the queue definitions: " + head.error().message, {},
+                               "commit .agentq/queue.yaml to the base branch first"));
+  auto seed = load_definitions_at(q->repo(), *head);
+  if (!seed) return ctx.out.error(seed.error());
+  const std::string base = seed->policy.base;
+  const std::string remote = seed->policy.remote;
+
+  if (auto st = configure(ctx, *q, remote); !st) return ctx.out.error(st.error());
+
+  // Join a queue that already exists on the remote instead of starting a second one.
+  if (!q->log_tip() && !remote.empty() && q->repo().config_get("remote." + remote + ".url")) {
+    const std::string cwd = q->repo().workdir().empty() ? q->repo().git_dir() : q->repo().workdir();
+    auto fetched = run_git({"fetch", "--quiet", remote}, cwd);
+    if (!fetched || fetched->exit_code != 0)
+      return ctx.out.error(Error(Code::REMOTE_UNREACHABLE,
+                                 "cannot fetch from " + remote + ": " + (fetched ? fetched->err : fetched.error().message),
+                                 {}, "check the remote, or remove policy.remote for a local-only queue"));
+    if (auto theirs = q->repo().ref("refs/remotes/" + remote + "/agent-queue/log")) {
+      auto cas = compare_and_swap(q->repo(), kLogRef, *theirs, std::nullopt, "agentq: join the queue of " + remote);
+      if (!cas) return ctx.out.error(cas.error());
+      if (auto notes = q->repo().ref("refs/remotes/" + remote + "/notes/agentq"))
+        (void)compare_and_swap(q->repo(), kNotesRef, *notes, std::nullopt, "agentq: notes of " + remote);
+    }
+  }
+
+  if (q->log_tip()) {
+    auto st = q->load();
+    if (!st) return ctx.out.error(st.error());
+    if (ctx.out.json_mode) {
+      json j;
+      j["ok"] = true;
+      j["initialised"] = false;
+      j["base"] = q->state().base;
+      j["init_commit"] = q->state().init_commit;
+      j["events"] = q->state().events;
+      ctx.out.emit(j);
+    } else {
+      ctx.out.line("queue already initialised on " + q->state().base + " (" + std::to_string(q->state().events) +
+                   " events, init " + short_id(q->state().init_commit) + ")");
+    }
+    return 0;
+  }
+
+  if (auto st = q->prepare_uninitialised(base, remote); !st) return ctx.out.error(st.error());
+  if (q->defs().policy.base != base)
+    return ctx.out.error(Error(Code::DEF_INVALID,
+                               "policy.base at the tip of " + base + " is '" + q->defs().policy.base +
+                                   "', not '" + base + "'",
+                               Location::in_file(q->defs().file), "make the definitions on " + base + " name it"));
+  auto actor = resolve_actor(q->repo(), ctx.actor);
+  if (!actor) return ctx.out.error(actor.error());
+  if (!actor->empty() && !q->defs().actor(*actor)) return ctx.out.error(Error::unknown_actor(*actor));
+
+  Event e;
+  e.type = EventType::init;
+  e.base = base;
+  e.release = q->defs().policy.release;
+  e.remote = remote;
+  e.actor = *actor;
+  auto w = q->write(e);
+  if (!w) return ctx.out.error(w.error());
+  if (ctx.out.json_mode) {
+    json j;
+    j["ok"] = true;
+    j["initialised"] = !w->noop;
+    j["base"] = base;
+    j["init_commit"] = w->commit;
+    j["events"] = q->state().events;
+    ctx.out.emit(j);
+  } else {
+    ctx.out.line("initialised the queue on " + base + " (init event " + short_id(w->commit) + ")");
+    ctx.out.line(ctx.out.dim("  log: refs/agent-queue/log   notes: refs/notes/agentq   next: git agentq ready"));
+  }
+  return report_written(ctx, *w);
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,107 @@
+// git agentq show TASK / log [TASK]
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "core/rules.h"
+
+namespace agentq::cli {
+
+int cmd_show(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("show", "show TASK", "One task: definition, status, claim, evidence, handoff, reviews.");
+  args.add()("task", "", cxxopts::value<std::string>());
+  args.positional({"task"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const std::string id = opt_str(**parsed, "task");
+  if (id.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq show TASK"));
+  auto q = open_queue();
+  if (!q) return ctx.out.error(q.error());
+  const Definitions& d = q->defs();
+  const Task* t = d.task(id);
+  if (!t && !q->state().tasks.count(id)) return ctx.out.error(Error::unknown_task(id));
+  json j = task_json(d, q->state(), id);
+  if (ctx.out.json_mode) {
+    ctx.out.emit(j);
+    return 0;
+  }
+  const TaskState& ts = q->state().task(id);
+  ctx.out.line(ctx.out.bold(id) + (t && !t->title.empty() ? "  " + t->title : ""));
+  ctx.out.line("status:      " + std::string(to_string(ts.status)));
+  if (t) {
+    ctx.out.line("role:        " + t->role + "   kind: " + std::string(to_string(t->kind)) +
+                 "   risk: " + std::string(to_string(t->risk)));
+    if (!t->depends_on.empty()) {
+      std::string deps;
+      for (const auto& dep : t->depends_on)
+        deps += (deps.empty() ? "" : ", ") + dep + " (" + std::string(to_string(q->state().task(dep).status)) + ")";
+      ctx.out.line("depends on:  " + deps);
+    }
+    if (ts.status == TaskStatus::todo) {
+      std::string why = not_ready_reason(q->state(), d, *t);
+      ctx.out.line("ready:       " + (why.empty() ? std::string("yes") : "no, " + why));
+    }
+  }
+  if (!ts.owner.empty())
+    ctx.out.line("claimed by:  " + ts.owner + " as " + ts.role + ", lane " + std::to_string(ts.lane) +
+                 (ts.branch.empty() ? "" : ", branch " + ts.branch) + " (" + ts.claimed_at + ", claim " + ts.claim + ")");
+  if (ts.status == TaskStatus::blocked)
+    ctx.out.line("blocked:     " + ts.blocked_reason + (ts.blocked_by.empty() ? "" : " (by " + ts.blocked_by + ")"));
+  if (ts.status == TaskStatus::done) ctx.out.line("done:        " + short_id(ts.done_commit) + " by " + ts.done_by + " at " + ts.done_at);
+  if (t && !t->acceptance_checks.empty()) {
+    ctx.out.line("acceptance checks:");
+    for (const auto& c : t->acceptance_checks) ctx.out.line("  $ " + c);
+  }
+  if (!ts.evidence.empty()) {
+    ctx.out.line("evidence:");
+    for (const auto& e : ts.evidence)
+      ctx.out.line("  " + (e.result == "pass" ? ctx.out.green("pass") : ctx.out.red("fail")) + "  " + pad(e.kind, 12) +
+                   short_id(e.commit) + "  " + e.command + (e.exit_code ? "  (exit " + std::to_string(*e.exit_code) + ")" : ""));
+  }
+  if (ts.handoff) {
+    const auto& h = *ts.handoff;
+    ctx.out.line("handoff:     " + short_id(h.commit) + " on " + h.branch + " by " + h.actor + ", " +
+                 std::to_string(h.files.size()) + " file(s) changed");
+  }
+  for (const auto& r : ts.reviews)
+    ctx.out.line("review:      " + r.decision + " by " + r.actor + " (" + r.role + ") at " + short_id(r.commit));
+  return 0;
+}
+
+int cmd_log(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("log", "log [TASK] [-n N]", "The events of the queue (or of one task), newest first.");
+  args.add()("task", "", cxxopts::value<std::string>())("n,max-count", "show at most N events", cxxopts::value<long>(), "N");
+  args.positional({"task"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  LoadOptions load;
+  load.keep_log = true;
+  auto q = open_queue(load);
+  if (!q) return ctx.out.error(q.error());
+  const std::string task = opt_str(**parsed, "task");
+  if (!task.empty() && !q->defs().task(task) && !q->state().tasks.count(task))
+    return ctx.out.error(Error::unknown_task(task));
+  long limit = opt_long(**parsed, "max-count").value_or(-1);
+  json list = json::array();
+  const auto& entries = q->entries();
+  for (auto it = entries.rbegin(); it != entries.rend() && limit != 0; ++it) {
+    if (!task.empty() && (!it->event || it->event->task != task)) continue;
+    --limit;
+    if (ctx.out.json_mode) {
+      json x;
+      x["commit"] = it->commit;
+      if (it->event) x["event"] = event_json(*it->event);
+      else x["error"] = error_json(it->error);
+      list.push_back(x);
+      continue;
+    }
+    if (it->event)
+      ctx.out.line(ctx.out.yellow(short_id(it->commit)) + " " + it->event->at + " " + subject_line(*it->event));
+    else
+      ctx.out.line(ctx.out.yellow(short_id(it->commit)) + " " + ctx.out.red("invalid: " + it->error.message));
+  }
+  if (ctx.out.json_mode) ctx.out.emit(json{{"events", list}});
+  return 0;
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,157 @@
+// git agentq status / ready: the board and the claimable list.
+#include <map>
+
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "core/rules.h"
+#include "gitstore/system.h"
+
+namespace agentq::cli {
+namespace {
+
+const TaskStatus kStatuses[] = {TaskStatus::todo, TaskStatus::in_progress, TaskStatus::blocked, TaskStatus::in_review,
+                                TaskStatus::done};
+
+std::string age_since(const std::string& at) {
+  auto t = parse_rfc3339(at);
+  return t ? format_age(now_ms() - *t) : "?";
+}
+
+}  // namespace
+
+int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("status", "status [--role R] [--defs REV]", "The coordinator's board: tasks by status and role.");
+  args.add()("role", "only this role", cxxopts::value<std::string>(), "R")(
+      "defs", "definitions at REV (default: the tip of policy.base)", cxxopts::value<std::string>(), "REV");
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  LoadOptions load;
+  load.defs_rev = opt_str(**parsed, "defs");
+  auto q = open_queue(load);
+  if (!q) return ctx.out.error(q.error());
+  const Definitions& d = q->defs();
+  const QueueState& s = q->state();
+  const std::string role = opt_str(**parsed, "role");
+  if (!role.empty() && !d.role(role)) return ctx.out.error(Error::unknown_role(role));
+
+  auto ready = ready_tasks(s, d, role);
+  std::map<std::string, std::map<std::string, int>> counts;
+  for (const Role& r : d.roles) {
+    if (!role.empty() && r.name != role) continue;
+    for (TaskStatus st : kStatuses) counts[r.name][std::string(to_string(st))] = 0;
+    counts[r.name]["ready"] = 0;
+  }
+  for (const Task& t : d.tasks) {
+    if (!role.empty() && t.role != role) continue;
+    ++counts[t.role][std::string(to_string(s.task(t.id).status))];
+  }
+  for (const auto& r : ready) ++counts[r.task->role]["ready"];
+
+  if (ctx.out.json_mode) {
+    json j;
+    j["base"] = s.base;
+    j["base_tip"] = q->base_tip();
+    j["log_tip"] = s.tip;
+    j["events"] = s.events;
+    j["findings"] = s.open_findings();
+    json roles = json::object();
+    for (const Role& r : d.roles) {
+      if (!counts.count(r.name)) continue;
+      json c;
+      c["kind"] = std::string(to_string(r.kind));
+      c["lanes"] = r.lanes;
+      for (const auto& [k, v] : counts[r.name]) c[k] = v;
+      roles[r.name] = c;
+    }
+    j["roles"] = roles;
+    json tasks = json::array();
+    for (const Task& t : d.tasks)
+      if (role.empty() || t.role == role) tasks.push_back(task_json(d, s, t.id));
+    j["tasks"] = tasks;
+    json rj = json::array();
+    for (const auto& r : ready) rj.push_back({{"id", r.task->id}, {"role", r.task->role}, {"lane", r.lane}});
+    j["ready"] = rj;
+    ctx.out.emit(j);
+    return 0;
+  }
+
+  ctx.out.line(ctx.out.bold("queue on " + s.base) + "  log " + short_id(s.tip) + " (" + std::to_string(s.events) +
+               " events)  base " + short_id(q->base_tip()));
+  ctx.out.line();
+  ctx.out.line(pad("role", 16) + pad("todo", 6) + pad("ready", 7) + pad("in_progress", 13) + pad("blocked", 9) +
+               pad("in_review", 11) + "done");
+  for (const Role& r : d.roles) {
+    if (!counts.count(r.name)) continue;
+    auto& c = counts[r.name];
+    if (r.kind != RoleKind::delivery && c["todo"] + c["in_progress"] + c["done"] + c["blocked"] + c["in_review"] == 0)
+      continue;
+    ctx.out.line(pad(r.name, 16) + pad(std::to_string(c["todo"]), 6) + pad(std::to_string(c["ready"]), 7) +
+                 pad(std::to_string(c["in_progress"]), 13) + pad(std::to_string(c["blocked"]), 9) +
+                 pad(std::to_string(c["in_review"]), 11) + std::to_string(c["done"]));
+  }
+  auto section = [&](TaskStatus st, const std::string& title) {
+    bool first = true;
+    for (const Task& t : d.tasks) {
+      if (!role.empty() && t.role != role) continue;
+      const TaskState& ts = s.task(t.id);
+      if (ts.status != st) continue;
+      if (first) {
+        ctx.out.line();
+        ctx.out.line(ctx.out.bold(title));
+        first = false;
+      }
+      std::string line = "  " + pad(t.id, 14) + pad(ts.role + " lane " + std::to_string(ts.lane), 20) + pad(ts.owner, 12);
+      if (st == TaskStatus::blocked)
+        line += ts.blocked_reason + (ts.blocked_by.empty() ? "" : " (blocked by " + ts.blocked_by + ")");
+      else
+        line += pad(age_since(ts.last_activity), 8) + t.title;
+      ctx.out.line(line);
+    }
+  };
+  section(TaskStatus::in_progress, "in progress");
+  section(TaskStatus::blocked, "blocked");
+  section(TaskStatus::in_review, "in review");
+  if (!ready.empty()) {
+    ctx.out.line();
+    ctx.out.line(ctx.out.bold("ready"));
+    for (const auto& r : ready)
+      ctx.out.line("  " + pad(r.task->id, 14) + pad(r.task->role + " lane " + std::to_string(r.lane), 20) + r.task->title);
+  }
+  if (s.open_findings())
+    ctx.out.warn(std::to_string(s.open_findings()) + " illegal event(s) in the log: run 'git agentq validate'");
+  return 0;
+}
+
+int cmd_ready(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("ready", "ready [--role R]", "Tasks that can be claimed now (dependencies done, a lane free), in YAML order.");
+  args.add()("role", "only this role", cxxopts::value<std::string>(), "R");
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  auto q = open_queue();
+  if (!q) return ctx.out.error(q.error());
+  const std::string role = opt_str(**parsed, "role");
+  if (!role.empty() && !q->defs().role(role)) return ctx.out.error(Error::unknown_role(role));
+  auto ready = ready_tasks(q->state(), q->defs(), role);
+  if (ctx.out.json_mode) {
+    json list = json::array();
+    for (const auto& r : ready)
+      list.push_back({{"id", r.task->id}, {"title", r.task->title}, {"role", r.task->role}, {"lane", r.lane},
+                      {"branch", lane_branch(q->defs(), r.task->role, r.lane)}});
+    ctx.out.emit(json{{"ready", list}});
+    return 0;
+  }
+  for (const auto& r : ready)
+    ctx.out.line(pad(r.task->id, 14) + pad(r.task->role, 14) + pad("lane " + std::to_string(r.lane), 8) + r.task->title);
+  if (ready.empty()) {
+    ctx.out.line("nothing is ready" + (role.empty() ? std::string() : " for " + role));
+    for (const Task& t : q->defs().tasks) {
+      if ((!role.empty() && t.role != role) || q->state().task(t.id).status != TaskStatus::todo) continue;
+      ctx.out.line(ctx.out.dim("  " + pad(t.id, 14) + not_ready_reason(q->state(), q->defs(), t)));
+    }
+  }
+  return 0;
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,67 @@
+// git agentq validate: full replay of the log against the definitions each event names, plus
+// the notes view. Exit 1 when anything is wrong, 2 when the definitions cannot be loaded.
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "gitstore/notes.h"
+
+namespace agentq::cli {
+
+int cmd_validate(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("validate", "validate [--defs REV]",
+            "Replay the whole log, check every event and the notes view; exit 1 on findings.");
+  args.add()("defs", "cross-check against the definitions at REV (default: the tip of policy.base)",
+             cxxopts::value<std::string>(), "REV");
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  LoadOptions load;
+  load.defs_rev = opt_str(**parsed, "defs");
+  load.keep_log = true;
+  auto q = open_queue(load);
+  if (!q) return ctx.out.error(q.error());
+  const QueueState& s = q->state();
+
+  std::vector<Finding> findings = s.illegal;
+  auto notes = check_notes(q->repo(), q->entries(), q->repo().ref(kNotesRef));
+  if (!notes) return ctx.out.error(notes.error());
+  findings.insert(findings.end(), notes->begin(), notes->end());
+  // Tasks the log knows that the definitions no longer declare.
+  for (const auto& [id, t] : s.tasks) {
+    if (q->defs().task(id) || t.status == TaskStatus::done) continue;
+    Finding f;
+    f.code = Code::UNKNOWN_TASK;
+    f.task = id;
+    f.message = "task " + id + " is " + std::string(to_string(t.status)) + " in the log but not in " + q->defs().file;
+    f.fix = "finish or unclaim it before removing it from the definitions";
+    findings.push_back(std::move(f));
+  }
+  size_t open = 0;
+  for (const auto& f : findings) open += f.voided ? 0 : 1;
+
+  if (ctx.out.json_mode) {
+    json j;
+    j["ok"] = open == 0;
+    j["events"] = s.events;
+    j["log_tip"] = s.tip;
+    j["base_tip"] = q->base_tip();
+    j["defs"] = q->defs_commit();
+    json items = json::array();
+    for (const auto& f : findings) items.push_back(finding_json(f));
+    j["findings"] = items;
+    ctx.out.emit(j);
+    return open ? 1 : 0;
+  }
+  for (const auto& f : findings) {
+    if (f.voided) ctx.out.line(ctx.out.dim("voided[" + std::string(code_name(f.code)) + "]: " + finding_error(f).str()));
+    else ctx.out.diagnostic(finding_error(f));
+  }
+  if (open) {
+    ctx.out.note(std::to_string(open) + " finding(s) in " + std::to_string(s.events) + " events");
+    return 1;
+  }
+  ctx.out.line(ctx.out.green("ok") + ": " + std::to_string(s.events) + " events, " + std::to_string(q->defs().tasks.size()) +
+               " tasks, log " + short_id(s.tip) + ", base " + short_id(q->base_tip()));
+  return 0;
+}
+
+}  // namespace agentq::cli

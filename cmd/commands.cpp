@@ -1,0 +1,35 @@
+// The command table (ninja's tool table): `git agentq` lists it, dispatch looks names up in it.
+#include "cmd/context.h"
+
+namespace agentq::cli {
+
+int cmd_init(Context&, const std::vector<std::string>&);
+int cmd_validate(Context&, const std::vector<std::string>&);
+int cmd_status(Context&, const std::vector<std::string>&);
+int cmd_ready(Context&, const std::vector<std::string>&);
+int cmd_show(Context&, const std::vector<std::string>&);
+int cmd_log(Context&, const std::vector<std::string>&);
+int cmd_claim(Context&, const std::vector<std::string>&);
+int cmd_unclaim(Context&, const std::vector<std::string>&);
+int cmd_set_status(Context&, const std::vector<std::string>&);
+int cmd_evidence(Context&, const std::vector<std::string>&);
+int cmd_notes(Context&, const std::vector<std::string>&);
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"init", "start the queue (first event, refspecs, notes.displayRef); idempotent", cmd_init},
+      {"status", "the board: tasks by status and role", cmd_status},
+      {"ready", "tasks that can be claimed now, in YAML order", cmd_ready},
+      {"show", "one task: status, claim, evidence, handoff, reviews", cmd_show},
+      {"log", "the events of the queue or of one task", cmd_log},
+      {"claim", "claim a task (or --next --role R)", cmd_claim},
+      {"unclaim", "release a claim; the task goes back to todo", cmd_unclaim},
+      {"set-status", "block, unblock or finish a task", cmd_set_status},
+      {"evidence", "record the result of a command run elsewhere", cmd_evidence},
+      {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
+      {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
+  };
+  return table;
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,183 @@
+#include "cmd/common.h"
+
+#include "cmd/args.h"
+#include "core/rules.h"
+#include "gitstore/claim_store.h"
+#include "gitstore/git_config.h"
+
+namespace agentq::cli {
+
+Result<Queue> open_queue(const LoadOptions& options) {
+  auto q = Queue::open();
+  if (!q) return fail(q.error());
+  AGENTQ_TRY(q->load(options));
+  return std::move(*q);
+}
+
+Result<std::string> require_actor(Context& ctx, Queue& q) {
+  auto actor = resolve_actor(q.repo(), ctx.actor);
+  if (!actor) return fail(actor.error());
+  if (actor->empty())
+    return fail(Error::usage("no actor: this command writes an event and needs to know who acts")
+                    .hint("pass --actor NAME, set AGENTQ_ACTOR, or run 'git config agentq.actor NAME'"));
+  if (!q.defs().actor(*actor)) return fail(Error::unknown_actor(*actor));
+  return *actor;
+}
+
+Result<std::string> resolve_commit(Queue& q, const std::string& rev) { return q.repo().resolve_commit(rev); }
+
+std::string lane_branch(const Definitions& d, const std::string& role, int lane) {
+  const Role* r = d.role(role);
+  if (r && r->lanes > 1) return "agent/" + role + "-" + std::to_string(lane);
+  return "agent/" + role;
+}
+
+std::string short_id(const std::string& id) { return id.substr(0, 12); }
+
+json event_json(const Event& e) { return json::parse(encode_json(e)); }
+
+json task_json(const Definitions& d, const QueueState& s, const std::string& id) {
+  const TaskState& t = s.task(id);
+  const Task* def = d.task(id);
+  json j;
+  j["id"] = id;
+  j["title"] = def ? def->title : "";
+  j["status"] = std::string(to_string(t.status));
+  j["owner"] = t.owner.empty() ? json(nullptr) : json(t.owner);
+  j["role"] = !t.role.empty() ? t.role : (def ? def->role : "");
+  j["lane"] = t.lane ? json(t.lane) : json(nullptr);
+  j["branch"] = t.branch.empty() ? json(nullptr) : json(t.branch);
+  j["claim"] = t.claim.empty() ? json(nullptr) : json(t.claim);
+  j["claimed_at"] = t.claimed_at.empty() ? json(nullptr) : json(t.claimed_at);
+  j["last_activity"] = t.last_activity.empty() ? json(nullptr) : json(t.last_activity);
+  j["depends_on"] = def ? def->depends_on : std::vector<std::string>{};
+  j["kind"] = def ? std::string(to_string(def->kind)) : "";
+  j["risk"] = def ? std::string(to_string(def->risk)) : "";
+  j["acceptance_checks"] = def ? def->acceptance_checks : std::vector<std::string>{};
+  json ev = json::array();
+  for (const auto& e : t.evidence) {
+    json x;
+    x["id"] = e.id;
+    x["command"] = e.command;
+    x["kind"] = e.kind;
+    x["result"] = e.result;
+    x["exit_code"] = e.exit_code ? json(*e.exit_code) : json(nullptr);
+    x["commit"] = e.commit;
+    x["actor"] = e.actor;
+    x["at"] = e.at;
+    if (e.duration_ms) x["duration_ms"] = *e.duration_ms;
+    if (!e.log.empty()) {
+      x["log"] = e.log;
+      x["event_commit"] = e.event_commit;
+    }
+    ev.push_back(x);
+  }
+  j["evidence"] = ev;
+  if (t.handoff) {
+    const HandoffRecord& h = *t.handoff;
+    json x;
+    x["id"] = h.id;
+    x["actor"] = h.actor;
+    x["branch"] = h.branch;
+    x["commit"] = h.commit;
+    x["merge_base"] = h.merge_base;
+    x["commits"] = h.commits;
+    x["files"] = h.files;
+    x["evidence"] = h.evidence;
+    x["risks"] = h.risks;
+    x["next"] = h.next;
+    if (!h.root_cause.empty()) {
+      x["root_cause"] = h.root_cause;
+      x["owning_file"] = h.owning_file;
+      x["proof_command"] = h.proof_command;
+    }
+    x["at"] = h.at;
+    j["handoff"] = x;
+  } else {
+    j["handoff"] = nullptr;
+  }
+  json rv = json::array();
+  for (const auto& r : t.reviews) {
+    json x;
+    x["role"] = r.role;
+    x["actor"] = r.actor;
+    x["decision"] = r.decision;
+    x["commit"] = r.commit;
+    if (!r.note.empty()) x["note"] = r.note;
+    if (!r.exception_note.empty()) x["exception_note"] = r.exception_note;
+    x["at"] = r.at;
+    rv.push_back(x);
+  }
+  j["reviews"] = rv;
+  if (t.status == TaskStatus::blocked) {
+    j["blocked"] = {{"reason", t.blocked_reason},
+                    {"blocked_by", t.blocked_by.empty() ? json(nullptr) : json(t.blocked_by)}};
+  } else {
+    j["blocked"] = nullptr;
+  }
+  if (t.status == TaskStatus::done) j["done"] = {{"commit", t.done_commit}, {"at", t.done_at}, {"by", t.done_by}};
+  return j;
+}
+
+json finding_json(const Finding& f) {
+  json j;
+  j["code"] = std::string(code_name(f.code));
+  j["message"] = f.message;
+  j["commit"] = f.commit.empty() ? json(nullptr) : json(f.commit);
+  j["event"] = f.event_id.empty() ? json(nullptr) : json(f.event_id);
+  j["task"] = f.task.empty() ? json(nullptr) : json(f.task);
+  j["fix"] = f.fix.empty() ? json(nullptr) : json(f.fix);
+  j["voided"] = f.voided;
+  return j;
+}
+
+Error finding_error(const Finding& f) {
+  const bool note = f.code == Code::NOTE_WITHOUT_EVENT || f.code == Code::EVENT_WITHOUT_NOTE || f.code == Code::NOTE_MISMATCH;
+  Error e(f.code, f.message, {}, f.fix);
+  if (!f.commit.empty()) e.where = Location::in_commit(f.commit, note ? "commit" : "refs/agent-queue/log");
+  e.where.task = f.task;
+  return e;
+}
+
+Acting acting_on(Queue& q, const std::string& actor, const std::string& task) {
+  Acting a;
+  const TaskState& ts = q.state().task(task);
+  if (auto held = read_claim(q.repo(), task); held && held->actor == actor) {
+    a.owner = true;
+    a.claim = held->claim;
+    const Task* t = q.defs().task(task);
+    a.role = ts.claim == held->claim ? ts.role : (t ? t->role : "");
+    return a;
+  }
+  if (const Actor* who = q.defs().actor(actor)) {
+    std::string coord = coordinator_role_of(q.defs(), *who);
+    if (!coord.empty()) {
+      a.role = coord;
+      return a;
+    }
+  }
+  // Neither: let the rules say why (CLAIM_FENCED for the owner elsewhere, else ROLE_MISMATCH).
+  const Task* t = q.defs().task(task);
+  a.role = !ts.role.empty() ? ts.role : (t ? t->role : "");
+  return a;
+}
+
+void add_event_id_option(Args& args) {
+  args.add()("event-id", "idempotency key (default: a fresh UUID); re-sending the same event is a no-op",
+             cxxopts::value<std::string>(), "ID");
+}
+
+Result<std::string> event_id_option(const cxxopts::ParseResult& r) {
+  std::string id = opt_str(r, "event-id");
+  if (!id.empty() && !valid_name(id)) return fail(Error::usage("--event-id must be 1-100 characters of [A-Za-z0-9._-]"));
+  return id;
+}
+
+int report_written(Context& ctx, const Written& w) {
+  if (!w.notes_warning.empty())
+    ctx.out.warn("the event landed, but " + std::string("refs/notes/agentq") + " was not updated: " + w.notes_warning +
+                 " (run 'git agentq notes rebuild')");
+  return 0;
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,54 @@
+// Helpers shared by the command implementations.
+#pragma once
+
+#include <string>
+
+#include <cxxopts.hpp>
+
+#include "cmd/context.h"
+#include "cmd/output.h"
+#include "core/definitions.h"
+#include "core/event.h"
+#include "core/state.h"
+#include "gitstore/queue.h"
+
+namespace agentq::cli {
+
+// Opens the repository and loads the queue (NO_QUEUE when there is none).
+Result<Queue> open_queue(const LoadOptions& options = {});
+
+// The acting actor, which must be declared in the definitions. USAGE when none is set.
+Result<std::string> require_actor(Context& ctx, Queue& q);
+
+// Resolves a revision to a full commit id (USAGE when it names no commit).
+Result<std::string> resolve_commit(Queue& q, const std::string& rev);
+
+// The default lane branch: agent/<role>, or agent/<role>-<lane> when the role has several lanes.
+std::string lane_branch(const Definitions& d, const std::string& role, int lane);
+
+std::string short_id(const std::string& id);
+
+json event_json(const Event& e);
+json task_json(const Definitions& d, const QueueState& s, const std::string& task);
+json finding_json(const Finding& f);
+// A finding as an Error (for printing): located at its event commit, or the annotated commit for notes.
+Error finding_error(const Finding& f);
+
+// How the actor acts on a task: as the owner (this worktree holds the claim: its id is taken
+// from the claim store, never from replayed state) or as a coordinator.
+struct Acting {
+  std::string role;
+  std::string claim;  // empty when acting as a coordinator
+  bool owner = false;
+};
+Acting acting_on(Queue& q, const std::string& actor, const std::string& task);
+
+// Adds --event-id to a write command's options.
+void add_event_id_option(class Args& args);
+// The --event-id value, checked (USAGE when malformed); empty = a fresh UUID.
+Result<std::string> event_id_option(const cxxopts::ParseResult& r);
+
+// Prints notices after a write (notes warnings); returns 0.
+int report_written(Context& ctx, const Written& w);
+
+}  // namespace agentq::cli

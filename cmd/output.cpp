@@ -1,0 +1,88 @@
+#include "cmd/output.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+namespace agentq::cli {
+
+json error_json(const Error& e) {
+  json j;
+  j["code"] = std::string(code_name(e.code));
+  j["message"] = e.message;
+  if (!e.where.empty()) {
+    json loc;
+    if (!e.where.file.empty()) loc["file"] = e.where.file;
+    if (e.where.line) loc["line"] = e.where.line;
+    if (e.where.col) loc["col"] = e.where.col;
+    if (!e.where.ref.empty()) loc["ref"] = e.where.ref;
+    if (!e.where.commit.empty()) loc["commit"] = e.where.commit;
+    if (!e.where.task.empty()) loc["task"] = e.where.task;
+    j["location"] = loc;
+  }
+  if (!e.fix.empty()) j["fix"] = e.fix;
+  j["exit_code"] = e.exit_code();
+  return j;
+}
+
+void Output::diagnostic(const Error& e, const char* label) const {
+  std::cerr << label << "[" << code_name(e.code) << "]: " << e.str() << "\n";
+  if (!e.fix.empty()) std::cerr << "hint: " << e.fix << "\n";
+}
+
+int Output::error(const Error& e) const {
+  diagnostic(e);
+  if (json_mode) {
+    json j;
+    j["ok"] = false;
+    j["error"] = error_json(e);
+    std::cout << j.dump(2) << "\n";
+  }
+  std::cout.flush();
+  return e.exit_code();
+}
+
+void Output::note(const std::string& msg) const {
+  if (!quiet) std::cerr << msg << "\n";
+}
+
+void Output::warn(const std::string& msg) const {
+  if (!quiet) std::cerr << "warning: " << msg << "\n";
+}
+
+void Output::line(const std::string& t) const {
+  if (text()) std::cout << t << "\n";
+}
+
+void Output::emit(const json& j) const { std::cout << j.dump(2) << "\n"; }
+
+void Output::progress(const std::string& t) const {
+  if (quiet || json_mode || !isatty(2)) return;
+  std::cerr << t << "\n";
+}
+
+bool Output::color() const {
+  static const bool on = isatty(1) && !std::getenv("NO_COLOR") && std::getenv("TERM") &&
+                         std::string(std::getenv("TERM")) != "dumb";
+  return on && !json_mode;
+}
+
+namespace {
+std::string wrap(bool on, const char* code, const std::string& s) {
+  return on ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+}
+}  // namespace
+
+std::string Output::bold(const std::string& s) const { return wrap(color(), "1", s); }
+std::string Output::green(const std::string& s) const { return wrap(color(), "32", s); }
+std::string Output::red(const std::string& s) const { return wrap(color(), "31", s); }
+std::string Output::yellow(const std::string& s) const { return wrap(color(), "33", s); }
+std::string Output::dim(const std::string& s) const { return wrap(color(), "2", s); }
+
+std::string pad(const std::string& s, size_t width) {
+  return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
+
+}  // namespace agentq::cli

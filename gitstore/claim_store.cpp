@@ -1,0 +1,38 @@
+#include "gitstore/claim_store.h"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "gitstore/system.h"
+
+namespace agentq {
+namespace {
+std::string claim_path(const Repo& repo, const std::string& task) {
+  return repo.worktree_state_dir() + "/claim/" + task;
+}
+}  // namespace
+
+std::optional<HeldClaim> read_claim(const Repo& repo, const std::string& task) {
+  auto text = read_file(claim_path(repo, task));
+  if (!text) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("claim") || !j["claim"].is_string()) return std::nullopt;
+  HeldClaim c;
+  c.claim = j["claim"].get<std::string>();
+  c.actor = j.value("actor", "");
+  c.task = task;
+  return c;
+}
+
+Status write_claim(const Repo& repo, const HeldClaim& claim) {
+  nlohmann::json j = {{"claim", claim.claim}, {"actor", claim.actor}, {"task", claim.task}};
+  return write_file_atomic(claim_path(repo, claim.task), j.dump() + "\n");
+}
+
+void forget_claim(const Repo& repo, const std::string& task) {
+  const std::string path = claim_path(repo, task);
+  if (path_exists(path)) std::rename(path.c_str(), (path + ".released").c_str());
+}
+
+}  // namespace agentq

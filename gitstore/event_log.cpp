@@ -1,0 +1,162 @@
+#include "gitstore/event_log.h"
+
+#include <algorithm>
+#include <map>
+
+#include "gitstore/handles.h"
+
+namespace agentq {
+
+Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at, Verifier* verifier) {
+  LogSlice slice;
+  git_oid oid;
+  if (!git::parse_oid(tip, &oid)) return fail(Error::git("bad log tip " + tip));
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo.raw()) != 0) return fail(git::last_error("cannot open the object database"));
+  git::OdbPtr odb(raw_odb);
+  std::string current = tip;
+  while (true) {
+    if (!stop_at.empty() && current == stop_at) {
+      slice.reached_stop = true;
+      break;
+    }
+    git_commit* c = nullptr;
+    if (!git::parse_oid(current, &oid) || git_commit_lookup(&c, repo.raw(), &oid) != 0)
+      return fail(git::last_error("cannot read log commit " + current, Code::GIT_ERROR)
+                      .at(Location::in_commit(current, kLogRef)));
+    git::CommitPtr cp(c);
+    LogEntry entry;
+    entry.commit = current;
+    const unsigned parents = git_commit_parentcount(c);
+    if (parents > 1) {
+      entry.error = Error(Code::EVENT_INVALID, "merge commit in the queue log (the log must be a linear chain)");
+    } else {
+      auto ev = decode_commit_message(git_commit_message_raw(c));
+      if (ev) entry.event = std::move(*ev);
+      else entry.error = ev.error();
+    }
+    if (verifier) {
+      git::Buf sig, data;
+      int rc = git_commit_extract_signature(&sig.buf, &data.buf, repo.raw(), &oid, nullptr);
+      if (rc == GIT_ENOTFOUND) entry.signature.state = SignatureCheck::State::unsigned_;
+      else if (rc == 0) entry.signature = verifier->verify(current, sig.str(), data.str());
+      else entry.signature.state = SignatureCheck::State::bad, entry.signature.detail = "unreadable signature";
+    }
+    slice.entries.push_back(std::move(entry));
+    if (parents == 0) break;
+    current = git::oid_str(*git_commit_parent_id(c, 0));
+  }
+  std::reverse(slice.entries.begin(), slice.entries.end());
+  return slice;
+}
+
+namespace {
+
+// Builds a tree from path -> blob bytes, creating subtrees for '/'-separated paths.
+Result<git_oid> build_tree(Repo& repo, const std::map<std::string, std::string>& files) {
+  std::map<std::string, std::map<std::string, std::string>> subdirs;
+  git_treebuilder* raw = nullptr;
+  if (git_treebuilder_new(&raw, repo.raw(), nullptr) != 0) return fail(git::last_error("cannot build a tree"));
+  git::TreeBuilderPtr tb(raw);
+  for (const auto& [path, data] : files) {
+    size_t slash = path.find('/');
+    if (slash != std::string::npos) {
+      subdirs[path.substr(0, slash)][path.substr(slash + 1)] = data;
+      continue;
+    }
+    git_oid blob;
+    if (git_blob_create_from_buffer(&blob, repo.raw(), data.data(), data.size()) != 0)
+      return fail(git::last_error("cannot write attachment " + path));
+    if (git_treebuilder_insert(nullptr, tb.get(), path.c_str(), &blob, GIT_FILEMODE_BLOB) != 0)
+      return fail(git::last_error("cannot add attachment " + path));
+  }
+  for (const auto& [dir, content] : subdirs) {
+    auto sub = build_tree(repo, content);
+    if (!sub) return sub;
+    if (git_treebuilder_insert(nullptr, tb.get(), dir.c_str(), &*sub, GIT_FILEMODE_TREE) != 0)
+      return fail(git::last_error("cannot add directory " + dir));
+  }
+  git_oid out;
+  if (git_treebuilder_write(&out, tb.get()) != 0) return fail(git::last_error("cannot write a tree"));
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> create_event_commit(Repo& repo, const Event& e, const std::optional<std::string>& parent,
+                                        const std::vector<Attachment>& attachments, Signer* signer) {
+  std::map<std::string, std::string> files;
+  for (const Attachment& a : attachments) files[a.path] = a.data;
+  auto tree_id = build_tree(repo, files);
+  if (!tree_id) return fail(tree_id.error());
+  git_tree* tree_raw = nullptr;
+  if (git_tree_lookup(&tree_raw, repo.raw(), &*tree_id) != 0) return fail(git::last_error("cannot read a tree"));
+  git::TreePtr tree(tree_raw);
+
+  git::CommitPtr parent_commit;
+  if (parent) {
+    git_oid pid;
+    git_commit* pc = nullptr;
+    if (!git::parse_oid(*parent, &pid) || git_commit_lookup(&pc, repo.raw(), &pid) != 0)
+      return fail(git::last_error("cannot read log commit " + *parent));
+    parent_commit.reset(pc);
+  }
+  // The author is the actor; the time is the event's, so the commit says what the event says.
+  const std::string name = e.actor.empty() ? "git-agentq" : e.actor;
+  const Millis when = parse_rfc3339(e.at).value_or(0);
+  git_signature* sig_raw = nullptr;
+  if (git_signature_new(&sig_raw, name.c_str(), (name + "@agentq.invalid").c_str(), when / 1000, 0) != 0)
+    return fail(git::last_error("cannot build the commit identity"));
+  git::SignaturePtr sig(sig_raw);
+
+  const std::string message = commit_message(e);
+  const git_commit* parents[1] = {parent_commit.get()};
+  git::Buf buffer;
+  if (git_commit_create_buffer(&buffer.buf, repo.raw(), sig.get(), sig.get(), "UTF-8", message.c_str(), tree.get(),
+                               parent ? 1 : 0, parents) != 0)
+    return fail(git::last_error("cannot build the event commit"));
+  const std::string content = buffer.str();
+  std::string signature;
+  if (signer) {
+    auto s = signer->sign(content);
+    if (!s) return fail(s.error());
+    signature = *s;
+  }
+  git_oid out;
+  if (git_commit_create_with_signature(&out, repo.raw(), content.c_str(), signer ? signature.c_str() : nullptr,
+                                       signer ? "gpgsig" : nullptr) != 0)
+    return fail(git::last_error("cannot write the event commit"));
+  return git::oid_str(out);
+}
+
+Status ensure_reflog(Repo& repo, const std::string& ref) {
+  if (git_reference_has_log(repo.raw(), ref.c_str()) == 1) return {};
+  if (git_reference_ensure_log(repo.raw(), ref.c_str()) != 0)
+    return fail(git::last_error("cannot create the reflog of " + ref));
+  return {};
+}
+
+Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,
+                                    const std::optional<std::string>& expected, const std::string& reflog_message) {
+  AGENTQ_TRY(ensure_reflog(repo, ref));
+  git_oid t;
+  if (!git::parse_oid(target, &t)) return fail(Error::git("bad target " + target));
+  git_reference* out = nullptr;
+  int rc;
+  if (expected) {
+    git_oid cur;
+    if (!git::parse_oid(*expected, &cur)) return fail(Error::git("bad expected value " + *expected));
+    rc = git_reference_create_matching(&out, repo.raw(), ref.c_str(), &t, 1, &cur, reflog_message.c_str());
+  } else {
+    rc = git_reference_create(&out, repo.raw(), ref.c_str(), &t, 0, reflog_message.c_str());
+  }
+  git::RefPtr holder(out);
+  if (rc == 0) return CasOutcome::moved;
+  if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED || rc == GIT_EEXISTS) return CasOutcome::lost;
+  // libgit2 reports some lock conflicts as plain errors from the filesystem backend.
+  const git_error* err = git_error_last();
+  if (err && err->message && std::string(err->message).find("lock") != std::string::npos) return CasOutcome::lost;
+  return fail(git::last_error("cannot update " + ref));
+}
+
+}  // namespace agentq

@@ -1,0 +1,62 @@
+// The event log: refs/agent-queue/log, one event per commit, a linear chain.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "core/replay.h"
+#include "gitstore/repo.h"
+
+namespace agentq {
+
+inline constexpr const char* kLogRef = "refs/agent-queue/log";
+inline constexpr const char* kQueueNamespace = "refs/agent-queue/";
+
+// Signs a commit buffer the way `git commit -S` would (gitstore/signing.*).
+class Signer {
+ public:
+  virtual ~Signer() = default;
+  virtual Result<std::string> sign(const std::string& commit_buffer) = 0;
+};
+
+// Verifies a commit's signature (gitstore/verify.*); null means "not checked".
+class Verifier {
+ public:
+  virtual ~Verifier() = default;
+  virtual SignatureCheck verify(const std::string& commit_id, const std::string& signature,
+                                const std::string& signed_data) = 0;
+};
+
+struct LogSlice {
+  std::vector<LogEntry> entries;  // oldest first
+  bool reached_stop = false;      // the walk met `stop_at` (false: it reached the root first)
+};
+
+// Reads the log from `tip` back to `stop_at` (exclusive; empty = to the root), oldest first.
+// Undecodable commits and merge commits become entries with an error, never a failure.
+Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at = {},
+                          Verifier* verifier = nullptr);
+
+struct Attachment {
+  std::string path;  // e.g. "logs/1.log"
+  std::string data;
+};
+
+// Creates (but does not publish) the commit for `e` on top of `parent`: message = subject,
+// blank line, canonical JSON; tree = the attachments; signed when `signer` is given.
+Result<std::string> create_event_commit(Repo& repo, const Event& e, const std::optional<std::string>& parent,
+                                        const std::vector<Attachment>& attachments, Signer* signer);
+
+enum class CasOutcome { moved, lost };  // lost: the ref moved (or was locked) under us
+
+// Moves `ref` from `expected` (nullopt = must not exist) to `target`, writing a reflog entry.
+Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,
+                                    const std::optional<std::string>& expected, const std::string& reflog_message);
+
+// Makes sure updates of `ref` are recorded in its reflog (git keeps none outside
+// heads/remotes/notes by default).
+Status ensure_reflog(Repo& repo, const std::string& ref);
+
+}  // namespace agentq

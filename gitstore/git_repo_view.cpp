@@ -1,0 +1,96 @@
+#include "gitstore/git_repo_view.h"
+
+#include "gitstore/handles.h"
+
+namespace agentq {
+
+Result<std::string> find_base_tip(const Repo& repo, const std::string& base, const std::string& remote) {
+  auto local = repo.ref("refs/heads/" + base);
+  std::optional<std::string> tracking;
+  if (!remote.empty()) tracking = repo.ref("refs/remotes/" + remote + "/" + base);
+  if (local && tracking) {
+    if (*local != *tracking && repo.is_ancestor(*local, *tracking)) return *tracking;
+    return *local;
+  }
+  if (local) return *local;
+  if (tracking) return *tracking;
+  return fail(Error(Code::GIT_ERROR, "the base branch '" + base + "' does not exist here", {},
+                    remote.empty() ? "create it, or fix policy.base" : "run 'git fetch " + remote + "'"));
+}
+
+Result<Definitions> load_definitions_at(const Repo& repo, const std::string& commit) {
+  const std::string where = std::string(kDefsPath) + "@" + commit.substr(0, 12);
+  auto text = repo.read_path(commit, kDefsPath);
+  if (!text) return fail(text.error());
+  if (!*text)
+    return fail(Error(Code::DEF_INVALID, std::string("commit ") + commit.substr(0, 12) + " has no " + kDefsPath,
+                      Location::in_file(where), "commit the queue definitions to the base branch"));
+  return load_definitions(**text, where);
+}
+
+GitRepoView::GitRepoView(const Repo& repo, std::string base_tip)
+    : repo_(repo), base_tip_(std::move(base_tip)), walk_next_(base_tip_) {}
+
+Result<std::shared_ptr<const Definitions>> GitRepoView::definitions_at(const std::string& commit) {
+  auto it = defs_.find(commit);
+  if (it != defs_.end()) return it->second;
+  // Most definitions commits share one blob: parse each distinct blob once.
+  git_oid oid;
+  std::string blob_key;
+  if (git::parse_oid(commit, &oid)) {
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, repo_.raw(), &oid) == 0) {
+      git::CommitPtr cp(c);
+      git_tree* t = nullptr;
+      if (git_commit_tree(&t, c) == 0) {
+        git::TreePtr tp(t);
+        git_tree_entry* e = nullptr;
+        if (git_tree_entry_bypath(&e, t, kDefsPath) == 0) {
+          git::TreeEntryPtr ep(e);
+          blob_key = git::oid_str(*git_tree_entry_id(e));
+        }
+      }
+    }
+  }
+  if (!blob_key.empty()) {
+    auto b = defs_by_blob_.find(blob_key);
+    if (b != defs_by_blob_.end()) return defs_.emplace(commit, b->second).first->second;
+  }
+  auto loaded = load_definitions_at(repo_, commit);
+  Result<std::shared_ptr<const Definitions>> result =
+      loaded ? Result<std::shared_ptr<const Definitions>>(std::make_shared<const Definitions>(std::move(*loaded)))
+             : Result<std::shared_ptr<const Definitions>>(fail(loaded.error()));
+  if (result && !blob_key.empty()) defs_by_blob_.emplace(blob_key, *result);
+  return defs_.emplace(commit, std::move(result)).first->second;
+}
+
+std::optional<int64_t> GitRepoView::base_position(const std::string& commit) {
+  auto it = positions_.find(commit);
+  if (it != positions_.end()) return it->second;
+  while (!walk_next_.empty()) {
+    std::string current = walk_next_;
+    positions_.emplace(current, -walk_depth_);
+    ++walk_depth_;
+    walk_next_.clear();
+    git_oid oid;
+    git_commit* c = nullptr;
+    if (git::parse_oid(current, &oid) && git_commit_lookup(&c, repo_.raw(), &oid) == 0) {
+      git::CommitPtr cp(c);
+      if (git_commit_parentcount(c) > 0) walk_next_ = git::oid_str(*git_commit_parent_id(c, 0));
+    }
+    if (current == commit) return -(walk_depth_ - 1);
+  }
+  return std::nullopt;
+}
+
+bool GitRepoView::reachable_from_base(const std::string& commit) {
+  auto it = reachable_.find(commit);
+  if (it != reachable_.end()) return it->second;
+  bool r = repo_.is_ancestor(commit, base_tip_);
+  reachable_.emplace(commit, r);
+  return r;
+}
+
+bool GitRepoView::commit_exists(const std::string& commit) { return repo_.has_object(commit); }
+
+}  // namespace agentq

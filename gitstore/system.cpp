@@ -1,0 +1,127 @@
+#include "gitstore/system.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace agentq {
+namespace {
+
+std::mt19937_64& rng() {
+  static thread_local std::mt19937_64 gen([] {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd(), static_cast<unsigned>(getpid())};
+    return std::mt19937_64(seq);
+  }());
+  return gen;
+}
+
+}  // namespace
+
+Millis now_ms() {
+  if (auto fake = env("AGENTQ_NOW")) {
+    if (auto t = parse_rfc3339(*fake)) return *t;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string now_rfc3339() { return format_rfc3339(now_ms()); }
+
+std::string new_uuid() {
+  unsigned char b[16];
+  bool ok = false;
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ok = read(fd, b, sizeof b) == static_cast<ssize_t>(sizeof b);
+    close(fd);
+  }
+  if (!ok) {
+    for (auto& c : b) c = static_cast<unsigned char>(rng()());
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+                b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+long random_between(long lo, long hi) { return std::uniform_int_distribution<long>(lo, hi)(rng()); }
+
+void sleep_ms(long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Error::io("cannot read " + path + ": " + std::strerror(errno), path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status make_dirs(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return fail(Error::io("cannot create directory " + path + ": " + ec.message(), path));
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, const std::string& data) {
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) AGENTQ_TRY(make_dirs(p.parent_path().string()));
+  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(random_between(0, 1 << 30));
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(Error::io("cannot write " + tmp + ": " + std::strerror(errno), path));
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t w = write(fd, data.data() + off, data.size() - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      int e = errno;
+      close(fd);
+      unlink(tmp.c_str());
+      return fail(Error::io("cannot write " + tmp + ": " + std::strerror(e), path));
+    }
+    off += static_cast<size_t>(w);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    unlink(tmp.c_str());
+    return fail(Error::io("cannot write " + path + ": " + std::strerror(errno), path));
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    unlink(tmp.c_str());
+    return fail(Error::io("cannot rename " + tmp + " to " + path + ": " + std::strerror(e), path));
+  }
+  return {};
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+Status move_aside(const std::string& path, const std::string& suffix) {
+  if (rename(path.c_str(), (path + suffix).c_str()) != 0)
+    return fail(Error::io("cannot move " + path + " aside: " + std::strerror(errno), path));
+  return {};
+}
+
+}  // namespace agentq

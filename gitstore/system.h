@@ -1,0 +1,34 @@
+// The clock, randomness and environment seam. Tests steer time with AGENTQ_NOW (RFC 3339),
+// the way git's own tests steer GIT_COMMITTER_DATE.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/timeutil.h"
+
+namespace agentq {
+
+// Milliseconds since the epoch: AGENTQ_NOW when set, else the system clock.
+Millis now_ms();
+// now_ms() as RFC 3339 UTC with second precision.
+std::string now_rfc3339();
+// A random (version 4) UUID.
+std::string new_uuid();
+// A uniformly random integer in [lo, hi].
+long random_between(long lo, long hi);
+// Sleeps for `ms` milliseconds.
+void sleep_ms(long ms);
+
+std::optional<std::string> env(const char* name);
+
+// Files: whole-file reads and atomic writes (write to a temp file, fsync, rename).
+Result<std::string> read_file(const std::string& path);
+Status write_file_atomic(const std::string& path, const std::string& data);
+Status make_dirs(const std::string& path);
+bool path_exists(const std::string& path);
+// Moves `path` aside to `path` + suffix (never deletes).
+Status move_aside(const std::string& path, const std::string& suffix);
+
+}  // namespace agentq
