@@ -38,7 +38,9 @@ class Reader {
     if (!map.IsMap()) return fail(err(Code::DEF_WRONG_TYPE, map, what + " must be a mapping"));
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
+      // yaml-cpp's iterator yields a temporary pair: copy the nodes (they are handles).
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar()) return fail(err(Code::DEF_WRONG_TYPE, k, "keys of " + what + " must be strings"));
       std::string key = k.Scalar();
       if (!seen.insert(key).second)
@@ -49,7 +51,7 @@ class Reader {
         return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown key '" + key + "' in " + what, loc(k),
                           "allowed keys: " + list));
       }
-      AGENTQ_TRY(visit(key, k, it->second));
+      AGENTQ_TRY(visit(key, k, v));
     }
     return {};
   }

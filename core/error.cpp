@@ -72,6 +72,10 @@ Error&& Error::in_commit(std::string commit) && {
 
 std::string Error::str() const {
   std::string loc = where.str();
+  // A bare task location adds nothing when the message already names the task.
+  if (where.file.empty() && where.commit.empty() && where.ref.empty() && !where.task.empty() &&
+      message.find(where.task) != std::string::npos)
+    return message;
   return loc.empty() ? message : loc + ": " + message;
 }
 
