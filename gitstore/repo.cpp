@@ -1,6 +1,7 @@
 #include "gitstore/repo.h"
 
 #include "gitstore/handles.h"
+#include "gitstore/process.h"
 
 namespace agentq {
 
@@ -165,16 +166,11 @@ Status Repo::config_set(const std::string& key, const std::string& value) {
 Status Repo::config_add_unique(const std::string& key, const std::string& value) {
   for (const std::string& v : config_get_all(key))
     if (v == value) return {};
-  git_config* cfg = nullptr;
-  if (git_repository_config(&cfg, raw()) != 0) return fail(git::last_error("cannot open the repository config"));
-  git::ConfigPtr holder(cfg);
-  git_config* local = nullptr;
-  if (git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) != 0)
-    return fail(git::last_error("cannot open the repository config"));
-  git::ConfigPtr lp(local);
-  // A regexp that matches nothing appends a new value instead of replacing one.
-  if (git_config_set_multivar(local, key.c_str(), "^$a", value.c_str()) != 0)
-    return fail(git::last_error("cannot add " + key));
+  // `git config --add`, not git_config_set_multivar: libgit2 1.5.1 leaks the pcre2 match data
+  // of the value regexp that call needs.
+  auto r = run_git({"config", "--add", key, value}, is_bare() ? git_dir() : workdir());
+  if (!r) return fail(r.error());
+  if (r->exit_code != 0) return fail(Error::git("git config --add " + key + " failed: " + r->err));
   return {};
 }
 

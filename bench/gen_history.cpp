@@ -1,0 +1,141 @@
+// Writes a synthetic queue history through gitstore, in one process: a repository with N tasks
+// in .agentq/queue.yaml on main and M legal events on refs/agent-queue/log (claim, evidence …,
+// done per task), the matching notes, packed.
+//
+//   agentq_gen_history DIR --tasks N --events M
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "core/timeutil.h"
+#include "gitstore/event_log.h"
+#include "gitstore/notes.h"
+#include "gitstore/process.h"
+#include "gitstore/repo.h"
+#include "gitstore/system.h"
+
+using namespace agentq;
+
+namespace {
+
+constexpr int kRoles = 10;
+
+int die(const std::string& msg) {
+  std::fprintf(stderr, "gen_history: %s\n", msg.c_str());
+  return 1;
+}
+
+std::string task_id(long i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "T%06ld", i);
+  return buf;
+}
+
+std::string definitions(long tasks) {
+  std::string y = "version: 1\npolicy:\n  base: main\nroles:\n";
+  for (int r = 0; r < kRoles; ++r) y += "  r" + std::to_string(r) + ": { kind: delivery, lanes: 2 }\n";
+  y += "  coord: { kind: coordinator }\nactors:\n";
+  for (int r = 0; r < kRoles; ++r) y += "  a" + std::to_string(r) + ": { roles: [r" + std::to_string(r) + "] }\n";
+  y += "  alice: { roles: [coord], human: true }\ntasks:\n";
+  for (long i = 0; i < tasks; ++i) {
+    y += "  - id: " + task_id(i) + "\n    title: synthetic task " + std::to_string(i) + "\n    role: r" +
+         std::to_string(i % kRoles) + "\n    acceptance_checks: [\"make test-" + std::to_string(i) + "\"]\n";
+    if (i >= kRoles) y += "    depends_on: [" + task_id(i - kRoles) + "]\n";
+  }
+  return y;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return die("usage: agentq_gen_history DIR --tasks N --events M");
+  const std::string dir = argv[1];
+  long tasks = 1000, events = 10000;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--tasks") tasks = std::atol(argv[i + 1]);
+    else if (a == "--events") events = std::atol(argv[i + 1]);
+    else return die("unknown option " + a);
+  }
+  if (path_exists(dir)) return die(dir + " exists");
+  if (!make_dirs(dir + "/.agentq")) return die("cannot create " + dir);
+  auto init = run_git({"init", "-q", "-b", "main", dir});
+  if (!init || init->exit_code != 0) return die("git init failed");
+  if (!write_file_atomic(dir + "/.agentq/queue.yaml", definitions(tasks))) return die("cannot write the definitions");
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"add", "-A"}, {"-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "defs"}}) {
+    auto r = run_git(args, dir);
+    if (!r || r->exit_code != 0) return die("git " + args.front() + " failed");
+  }
+  auto repo = Repo::open_at(dir);
+  if (!repo) return die(repo.error().str());
+  const std::string base = *repo->ref("refs/heads/main");
+
+  Millis clock = *parse_rfc3339("2026-01-01T00:00:00Z");
+  long written = 0, n = 0;
+  std::optional<std::string> tip;
+  auto emit = [&](Event e) -> bool {
+    e.id = "ev-" + std::to_string(++n);
+    e.at = format_rfc3339(clock += 1000);
+    e.defs = base;
+    auto c = create_event_commit(*repo, e, tip, {}, nullptr);
+    if (!c) {
+      std::fprintf(stderr, "gen_history: %s\n", c.error().str().c_str());
+      return false;
+    }
+    tip = *c;
+    ++written;
+    return true;
+  };
+  Event ev;
+  ev.type = EventType::init;
+  ev.base = "main";
+  if (!emit(ev)) return 1;
+  // Per task: claim, evidence…, done. Tasks run in YAML order so dependencies are always done.
+  const long per_task = std::max(3L, events / std::max(1L, tasks));
+  for (long t = 0; t < tasks && written < events; ++t) {
+    const std::string id = task_id(t), role = "r" + std::to_string(t % kRoles), actor = "a" + std::to_string(t % kRoles);
+    Event claim;
+    claim.type = EventType::claim;
+    claim.task = id;
+    claim.actor = actor;
+    claim.role = role;
+    claim.lane = 1;
+    claim.branch = "agent/" + role + "-1";
+    if (!emit(claim)) return 1;
+    const std::string claim_id = "ev-" + std::to_string(n);
+    for (long k = 0; k < per_task - 2 && written < events - 1; ++k) {
+      Event evd;
+      evd.type = EventType::evidence;
+      evd.task = id;
+      evd.actor = actor;
+      evd.role = role;
+      evd.command = "make test-" + std::to_string(t);
+      evd.result = "pass";
+      evd.exit_code = 0;
+      evd.duration_ms = 1200 + k;
+      evd.kind = "other";
+      evd.commit = base;
+      if (!emit(evd)) return 1;
+    }
+    Event done;
+    done.type = EventType::status;
+    done.task = id;
+    done.actor = actor;
+    done.role = role;
+    done.claim = claim_id;
+    done.status = "done";
+    done.commit = base;
+    if (!emit(done)) return 1;
+  }
+  auto cas = compare_and_swap(*repo, kLogRef, *tip, std::nullopt, "bench: generated history");
+  if (!cas || *cas != CasOutcome::moved) return die("cannot set the log ref");
+  auto notes = update_notes(*repo, *tip);
+  if (!notes) return die(notes.error().str());
+  auto pack = run_git({"repack", "-adq"}, dir);
+  if (!pack || pack->exit_code != 0) return die("git repack failed");
+  std::printf("%s: %ld tasks, %ld events, %zu notes commits\n", dir.c_str(), tasks, written, notes->commits);
+  return 0;
+}
