@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/build.sh release git-agentq agentq_gen_history >/dev/null
 BIN="$(pwd)/build/release"
-export PATH="$BIN:$PATH" GIT_CONFIG_NOSYSTEM=1 HOME="${AGENTQ_BENCH_HOME:-$(mktemp -d)}"
+export PATH="$BIN:$BIN/bench:$PATH" GIT_CONFIG_NOSYSTEM=1 HOME="${AGENTQ_BENCH_HOME:-$(mktemp -d)}"
 DIR="${AGENTQ_BENCH_DIR:-/tmp/agentq-bench}"
 RUNS="${AGENTQ_BENCH_RUNS:-5}"
 mkdir -p "$DIR"
@@ -27,7 +27,7 @@ printf '%-10s %-34s %10s %10s %8s\n' events measurement "agentq ms" "git ms" rat
 for events in "$@"; do
   repo="$DIR/hist-$events"
   if [ ! -d "$repo" ]; then
-    tasks=$((events / 10))
+    tasks=$((events / 100))
     agentq_gen_history "$repo" --tasks "$tasks" --events "$events" >&2
   fi
   git -C "$repo" agentq validate -q || { echo "generated history does not validate" >&2; exit 1; }

@@ -4,15 +4,12 @@
 #include <array>
 #include <variant>
 
-#include <nlohmann/json.hpp>
-
+#include "core/flat_json.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 
 namespace agentq {
 namespace {
-
-using json = nlohmann::json;
 
 constexpr std::array<std::pair<EventType, std::string_view>, 12> kTypes = {{
     {EventType::init, "init"},
@@ -29,138 +26,187 @@ constexpr std::array<std::pair<EventType, std::string_view>, 12> kTypes = {{
     {EventType::run, "run"},
 }};
 
-using Member = std::variant<std::string Event::*, std::optional<int64_t> Event::*, std::vector<std::string> Event::*,
-                            std::optional<bool> Event::*>;
+using Member = std::variant<std::monostate, std::string Event::*, std::optional<int64_t> Event::*,
+                            std::vector<std::string> Event::*, std::optional<bool> Event::*>;
 
 struct Field {
   std::string_view name;
-  Member member;
+  Member member;  // monostate for "type" and "v", which are encoded specially
 };
 
-// Every field but `v` and `type`. The order here does not matter: the encoding sorts keys.
-const std::array kFields = {
-    Field{"id", &Event::id},
-    Field{"task", &Event::task},
+// Every member, sorted by name: the order of the canonical encoding and of lookups.
+constexpr std::array kFields = {
     Field{"actor", &Event::actor},
-    Field{"role", &Event::role},
-    Field{"lane", &Event::lane},
     Field{"at", &Event::at},
-    Field{"defs", &Event::defs},
-    Field{"claim", &Event::claim},
     Field{"base", &Event::base},
-    Field{"release", &Event::release},
-    Field{"remote", &Event::remote},
-    Field{"branch", &Event::branch},
-    Field{"reason", &Event::reason},
-    Field{"saved_patch", &Event::saved_patch},
-    Field{"status", &Event::status},
     Field{"blocked_by", &Event::blocked_by},
-    Field{"commit", &Event::commit},
+    Field{"branch", &Event::branch},
+    Field{"claim", &Event::claim},
+    Field{"codes", &Event::codes},
     Field{"command", &Event::command},
-    Field{"exit_code", &Event::exit_code},
-    Field{"result", &Event::result},
+    Field{"commit", &Event::commit},
+    Field{"commits", &Event::commits},
+    Field{"decision", &Event::decision},
+    Field{"defs", &Event::defs},
     Field{"duration_ms", &Event::duration_ms},
+    Field{"event", &Event::event},
+    Field{"evidence", &Event::evidence},
+    Field{"exception_note", &Event::exception_note},
+    Field{"exit_code", &Event::exit_code},
+    Field{"files", &Event::files},
+    Field{"gate", &Event::gate},
+    Field{"id", &Event::id},
     Field{"kind", &Event::kind},
+    Field{"lane", &Event::lane},
     Field{"log", &Event::log},
     Field{"log_bytes", &Event::log_bytes},
     Field{"merge_base", &Event::merge_base},
-    Field{"patch_id", &Event::patch_id},
-    Field{"commits", &Event::commits},
-    Field{"files", &Event::files},
-    Field{"evidence", &Event::evidence},
-    Field{"risks", &Event::risks},
     Field{"next", &Event::next},
-    Field{"root_cause", &Event::root_cause},
-    Field{"owning_file", &Event::owning_file},
-    Field{"proof_command", &Event::proof_command},
-    Field{"decision", &Event::decision},
     Field{"note", &Event::note},
-    Field{"exception_note", &Event::exception_note},
-    Field{"tasks", &Event::tasks},
-    Field{"rollback", &Event::rollback},
-    Field{"event", &Event::event},
-    Field{"run", &Event::run},
-    Field{"stage", &Event::stage},
-    Field{"gate", &Event::gate},
-    Field{"state", &Event::state},
+    Field{"owning_file", &Event::owning_file},
     Field{"passed", &Event::passed},
-    Field{"codes", &Event::codes},
+    Field{"patch_id", &Event::patch_id},
+    Field{"proof_command", &Event::proof_command},
+    Field{"reason", &Event::reason},
+    Field{"release", &Event::release},
+    Field{"remote", &Event::remote},
+    Field{"result", &Event::result},
+    Field{"risks", &Event::risks},
+    Field{"role", &Event::role},
+    Field{"rollback", &Event::rollback},
+    Field{"root_cause", &Event::root_cause},
+    Field{"run", &Event::run},
+    Field{"saved_patch", &Event::saved_patch},
+    Field{"stage", &Event::stage},
+    Field{"state", &Event::state},
+    Field{"status", &Event::status},
+    Field{"task", &Event::task},
+    Field{"tasks", &Event::tasks},
+    Field{"type", std::monostate{}},
+    Field{"v", std::monostate{}},
 };
+static_assert(kFields.size() <= 64, "field masks are 64 bits");
+
+using Mask = uint64_t;
+
+constexpr size_t index_of(std::string_view name) {
+  for (size_t i = 0; i < kFields.size(); ++i)
+    if (kFields[i].name == name) return i;
+  return kFields.size();
+}
+
+constexpr Mask bit(std::string_view name) { return Mask{1} << index_of(name); }
+
+// Present in every event: v, type, id, at, defs.
+constexpr Mask kCommon = bit("v") | bit("type") | bit("id") | bit("at") | bit("defs");
 
 struct TypeSpec {
   EventType type;
-  std::vector<std::string_view> required;
-  std::vector<std::string_view> optional;
+  Mask required;
+  Mask optional;
 };
 
+template <class... N>
+constexpr Mask bits(N... names) {
+  return (Mask{0} | ... | bit(names));
+}
+
 // Common to every type: v, type, id, at, defs (required); actor is required except on init.
-const std::vector<TypeSpec>& type_specs() {
-  static const std::vector<TypeSpec> specs = {
-      {EventType::init, {"base"}, {"actor", "role", "release", "remote"}},
-      {EventType::claim, {"actor", "task", "role", "lane"}, {"branch"}},
-      {EventType::unclaim, {"actor", "task", "role"}, {"lane", "claim", "reason", "saved_patch"}},
-      {EventType::status, {"actor", "task", "role", "status"}, {"lane", "claim", "reason", "blocked_by", "commit"}},
-      {EventType::evidence,
-       {"actor", "task", "command", "result", "kind", "commit"},
-       {"role", "lane", "exit_code", "duration_ms", "log", "log_bytes"}},
-      {EventType::handoff,
-       {"actor", "task", "role", "claim", "branch", "commit", "merge_base", "files"},
-       {"lane", "patch_id", "commits", "evidence", "risks", "next", "root_cause", "owning_file", "proof_command"}},
-      {EventType::review, {"actor", "task", "role", "commit", "decision"}, {"note", "exception_note"}},
-      {EventType::promote, {"actor", "release", "commit", "risks", "rollback"}, {"role", "tasks"}},
-      {EventType::void_, {"actor", "event", "reason"}, {"role", "task"}},
-      {EventType::override_, {"actor", "task", "reason"}, {"role", "commit"}},
-      {EventType::gate, {"actor", "run", "gate", "passed"}, {"role", "task", "stage", "state", "codes", "reason"}},
-      {EventType::run, {"actor", "run", "state"}, {"role", "task", "stage", "codes", "reason"}},
-  };
-  return specs;
-}
+constexpr std::array<TypeSpec, 12> kSpecs = {{
+    {EventType::init, bits("base"), bits("actor", "role", "release", "remote")},
+    {EventType::claim, bits("actor", "task", "role", "lane"), bits("branch")},
+    {EventType::unclaim, bits("actor", "task", "role"), bits("lane", "claim", "reason", "saved_patch")},
+    {EventType::status, bits("actor", "task", "role", "status"), bits("lane", "claim", "reason", "blocked_by", "commit")},
+    {EventType::evidence, bits("actor", "task", "command", "result", "kind", "commit"),
+     bits("role", "lane", "exit_code", "duration_ms", "log", "log_bytes")},
+    {EventType::handoff, bits("actor", "task", "role", "claim", "branch", "commit", "merge_base", "files"),
+     bits("lane", "patch_id", "commits", "evidence", "risks", "next", "root_cause", "owning_file", "proof_command")},
+    {EventType::review, bits("actor", "task", "role", "commit", "decision"), bits("note", "exception_note")},
+    {EventType::promote, bits("actor", "release", "commit", "risks", "rollback"), bits("role", "tasks")},
+    {EventType::void_, bits("actor", "event", "reason"), bits("role", "task")},
+    {EventType::override_, bits("actor", "task", "reason"), bits("role", "commit")},
+    {EventType::gate, bits("actor", "run", "gate", "passed"), bits("role", "task", "stage", "state", "codes", "reason")},
+    {EventType::run, bits("actor", "run", "state"), bits("role", "task", "stage", "codes", "reason")},
+}};
 
-const TypeSpec& spec_for(EventType t) {
-  for (const TypeSpec& s : type_specs())
-    if (s.type == t) return s;
-  return type_specs().front();
-}
+const TypeSpec& spec_for(EventType t) { return kSpecs[static_cast<size_t>(t)]; }
 
-bool contains(const std::vector<std::string_view>& v, std::string_view s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
+bool is_list(const Field& f) { return std::holds_alternative<std::vector<std::string> Event::*>(f.member); }
 
-bool is_common(std::string_view name) { return name == "id" || name == "at" || name == "defs"; }
-
-bool present(const Event& e, const Member& m) {
+bool present(const Event& e, const Field& f) {
   return std::visit(
       [&](auto ptr) -> bool {
-        const auto& value = e.*ptr;
-        using T = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<T, std::string>) return !value.empty();
-        else if constexpr (std::is_same_v<T, std::vector<std::string>>) return !value.empty();
-        else return value.has_value();
-      },
-      m);
-}
-
-json to_json_object(const Event& e, bool with_time) {
-  json j = json::object();
-  j["v"] = e.v;
-  j["type"] = std::string(to_string(e.type));
-  const TypeSpec& spec = spec_for(e.type);
-  for (const Field& f : kFields) {
-    if (!with_time && (f.name == "at" || f.name == "defs")) continue;
-    const bool required = is_common(f.name) || contains(spec.required, f.name);
-    if (!required && !present(e, f.member)) continue;
-    std::visit(
-        [&](auto ptr) {
+        using P = decltype(ptr);
+        if constexpr (std::is_same_v<P, std::monostate>) {
+          return true;
+        } else {
           const auto& value = e.*ptr;
           using T = std::decay_t<decltype(value)>;
           if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::string>>)
-            j[std::string(f.name)] = value;
-          else if (value.has_value())
-            j[std::string(f.name)] = *value;
+            return !value.empty();
+          else
+            return value.has_value();
+        }
+      },
+      f.member);
+}
+
+Mask present_mask(const Event& e) {
+  Mask m = 0;
+  for (size_t i = 0; i < kFields.size(); ++i)
+    if (present(e, kFields[i])) m |= Mask{1} << i;
+  return m;
+}
+
+// The canonical encoding: sorted keys, absent optional fields omitted, required ones always.
+std::string encode(const Event& e, bool with_time) {
+  std::string out;
+  out.reserve(256);
+  out += '{';
+  const Mask required = kCommon | spec_for(e.type).required;
+  bool first = true;
+  for (size_t i = 0; i < kFields.size(); ++i) {
+    const Field& f = kFields[i];
+    if (!with_time && (f.name == "at" || f.name == "defs")) continue;
+    if (!((required >> i) & 1) && !present(e, f)) continue;
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, f.name);
+    out += ':';
+    if (f.name == "type") {
+      append_json_string(out, to_string(e.type));
+      continue;
+    }
+    if (f.name == "v") {
+      out += std::to_string(e.v);
+      continue;
+    }
+    std::visit(
+        [&](auto ptr) {
+          using P = decltype(ptr);
+          if constexpr (!std::is_same_v<P, std::monostate>) {
+            const auto& value = e.*ptr;
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+              append_json_string(out, value);
+            } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+              out += '[';
+              for (size_t k = 0; k < value.size(); ++k) {
+                if (k) out += ',';
+                append_json_string(out, value[k]);
+              }
+              out += ']';
+            } else if constexpr (std::is_same_v<T, std::optional<bool>>) {
+              out += value.value_or(false) ? "true" : "false";
+            } else {
+              out += std::to_string(value.value_or(0));
+            }
+          }
         },
         f.member);
   }
-  return j;
+  out += '}';
+  return out;
 }
 
 bool is_hex_id(std::string_view s) {
@@ -212,8 +258,17 @@ std::optional<EventType> event_type_from(std::string_view s) {
   return std::nullopt;
 }
 
-std::string encode_json(const Event& e) { return to_json_object(e, true).dump(); }
-std::string content_key(const Event& e) { return to_json_object(e, false).dump(); }
+std::string encode_json(const Event& e) { return encode(e, true); }
+std::string content_key(const Event& e) { return encode(e, false); }
+
+uint64_t content_hash(const Event& e) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : encode(e, false)) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
 
 std::string subject_line(const Event& e) {
   const std::string by = e.actor.empty() ? "" : " by " + e.actor;
@@ -257,16 +312,17 @@ Status check_shape(const Event& e) {
   if (!parse_rfc3339(e.at)) return fail(Error::invalid_event("field 'at' is not an RFC 3339 UTC time: '" + e.at + "'"));
   if (!is_hex_id(e.defs)) return fail(Error::invalid_event("field 'defs' is not a commit id"));
   const TypeSpec& spec = spec_for(e.type);
-  for (const Field& f : kFields) {
-    const bool required = contains(spec.required, f.name);
-    const bool allowed = is_common(f.name) || required || contains(spec.optional, f.name);
-    const bool has = present(e, f.member);
-    if (has && !allowed)
-      return fail(Error::invalid_event("field '" + std::string(f.name) + "' is not part of a " +
-                                       std::string(to_string(e.type)) + " event"));
-    const bool list = std::holds_alternative<std::vector<std::string> Event::*>(f.member);
-    if (required && !has && !list)
-      return fail(Error::invalid_event(std::string(to_string(e.type)) + " event without '" + std::string(f.name) + "'"));
+  const Mask have = present_mask(e);
+  const Mask allowed = kCommon | spec.required | spec.optional;
+  if (Mask extra = have & ~allowed) {
+    const size_t i = static_cast<size_t>(__builtin_ctzll(extra));
+    return fail(Error::invalid_event("field '" + std::string(kFields[i].name) + "' is not part of a " +
+                                     std::string(to_string(e.type)) + " event"));
+  }
+  for (size_t i = 0; i < kFields.size(); ++i) {
+    if (((spec.required >> i) & 1) && !((have >> i) & 1) && !is_list(kFields[i]))
+      return fail(Error::invalid_event(std::string(to_string(e.type)) + " event without '" +
+                                       std::string(kFields[i].name) + "'"));
   }
   for (const std::string* c : {&e.commit, &e.merge_base})
     if (!c->empty() && !is_hex_id(*c)) return fail(Error::invalid_event("'" + *c + "' is not a full commit id"));
@@ -291,63 +347,77 @@ Status check_shape(const Event& e) {
 }
 
 Result<Event> decode_json(std::string_view text) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& ex) {
-    return fail(Error::invalid_event("event is not valid JSON at byte " + std::to_string(ex.byte)));
-  }
-  if (!j.is_object()) return fail(Error::invalid_event("event is not a JSON object"));
   Event e;
-  auto v = j.find("v");
-  if (v == j.end() || !v->is_number_integer()) return fail(Error::invalid_event("event without an integer 'v'"));
-  e.v = v->get<int64_t>();
-  if (e.v > kEventVersion)
-    return fail(Error::invalid_event("event version " + std::to_string(e.v) + " is newer than this git-agentq reads")
-                    .hint("upgrade git-agentq"));
-  auto t = j.find("type");
-  if (t == j.end() || !t->is_string()) return fail(Error::invalid_event("event without a string 'type'"));
-  auto type = event_type_from(t->get_ref<const std::string&>());
-  if (!type) return fail(Error::invalid_event("unknown event type '" + t->get<std::string>() + "'"));
-  e.type = *type;
-
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    if (key == "v" || key == "type") continue;
-    auto f = std::find_if(kFields.begin(), kFields.end(), [&](const Field& fd) { return fd.name == key; });
-    if (f == kFields.end()) return fail(Error::invalid_event("unknown field '" + key + "'"));
-    const json& value = it.value();
+  FlatReader reader(text);
+  std::string key;
+  FlatValue value;
+  Mask seen = 0;
+  bool has_type = false;
+  while (true) {
+    auto more = reader.next(&key, &value);
+    if (!more) return fail(more.error());
+    if (!*more) break;
+    auto it = std::lower_bound(kFields.begin(), kFields.end(), key,
+                               [](const Field& f, const std::string& k) { return f.name < k; });
+    if (it == kFields.end() || it->name != key) return fail(Error::invalid_event("unknown field '" + key + "'"));
+    const size_t idx = static_cast<size_t>(it - kFields.begin());
+    if ((seen >> idx) & 1) return fail(Error::invalid_event("field '" + key + "' appears twice"));
+    seen |= Mask{1} << idx;
+    using K = FlatValue::Kind;
+    auto wrong = [&](const char* expected) {
+      return fail(Error::invalid_event("field '" + key + "' must be " + expected));
+    };
+    if (key == "v") {
+      if (value.kind != K::integer) return fail(Error::invalid_event("event without an integer 'v'"));
+      e.v = value.integer;
+      if (e.v > kEventVersion)
+        return fail(Error::invalid_event("event version " + std::to_string(e.v) + " is newer than this git-agentq reads")
+                        .hint("upgrade git-agentq"));
+      continue;
+    }
+    if (key == "type") {
+      if (value.kind != K::string) return fail(Error::invalid_event("event without a string 'type'"));
+      auto type = event_type_from(value.str);
+      if (!type) return fail(Error::invalid_event("unknown event type '" + value.str + "'"));
+      e.type = *type;
+      has_type = true;
+      continue;
+    }
     Status ok = std::visit(
         [&](auto ptr) -> Status {
-          auto& out = e.*ptr;
-          using T = std::decay_t<decltype(out)>;
-          if constexpr (std::is_same_v<T, std::string>) {
-            if (!value.is_string()) return fail(Error::invalid_event("field '" + key + "' must be a string"));
-            out = value.get<std::string>();
-          } else if constexpr (std::is_same_v<T, std::optional<int64_t>>) {
-            if (!value.is_number_integer())
-              return fail(Error::invalid_event("field '" + key + "' must be an integer"));
-            out = value.get<int64_t>();
-          } else if constexpr (std::is_same_v<T, std::optional<bool>>) {
-            if (!value.is_boolean()) return fail(Error::invalid_event("field '" + key + "' must be true or false"));
-            out = value.get<bool>();
+          using P = decltype(ptr);
+          if constexpr (std::is_same_v<P, std::monostate>) {
+            return {};
           } else {
-            if (!value.is_array()) return fail(Error::invalid_event("field '" + key + "' must be a list of strings"));
-            for (const json& item : value) {
-              if (!item.is_string())
-                return fail(Error::invalid_event("field '" + key + "' must be a list of strings"));
-              out.push_back(item.get<std::string>());
+            auto& out = e.*ptr;
+            using T = std::decay_t<decltype(out)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+              if (value.kind != K::string) return wrong("a string");
+              out = std::move(value.str);
+            } else if constexpr (std::is_same_v<T, std::optional<int64_t>>) {
+              if (value.kind != K::integer) return wrong("an integer");
+              out = value.integer;
+            } else if constexpr (std::is_same_v<T, std::optional<bool>>) {
+              if (value.kind != K::boolean) return wrong("true or false");
+              out = value.boolean;
+            } else {
+              if (value.kind != K::string_list) return wrong("a list of strings");
+              out = std::move(value.list);
             }
+            return {};
           }
-          return {};
         },
-        f->member);
+        it->member);
     if (!ok) return fail(ok.error());
   }
-  const TypeSpec& spec = spec_for(e.type);
-  for (std::string_view req : spec.required) {
-    if (!j.contains(std::string(req)))
-      return fail(Error::invalid_event(std::string(to_string(e.type)) + " event without '" + std::string(req) + "'"));
+  if (!((seen >> index_of("v")) & 1)) return fail(Error::invalid_event("event without an integer 'v'"));
+  if (!has_type) return fail(Error::invalid_event("event without a string 'type'"));
+  // Required lists must be present, even when empty (check_shape cannot tell empty from absent).
+  const Mask required = spec_for(e.type).required;
+  for (size_t i = 0; i < kFields.size(); ++i) {
+    if (((required >> i) & 1) && is_list(kFields[i]) && !((seen >> i) & 1))
+      return fail(Error::invalid_event(std::string(to_string(e.type)) + " event without '" +
+                                       std::string(kFields[i].name) + "'"));
   }
   AGENTQ_TRY(check_shape(e));
   return e;

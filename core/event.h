@@ -86,6 +86,8 @@ std::string encode_json(const Event& e);
 // The bytes that decide idempotency: the canonical JSON without `at` and `defs`, so a retry
 // of the same event at a later time is recognised as the same event.
 std::string content_key(const Event& e);
+// FNV-1a of content_key: what replay remembers per event id.
+uint64_t content_hash(const Event& e);
 // The one-line subject of the event commit, e.g. "claim A-1 by agent-a (A-backend, lane 1)".
 std::string subject_line(const Event& e);
 // subject + blank line + canonical JSON + newline.

@@ -7,15 +7,6 @@
 namespace agentq {
 namespace {
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 std::string short_commit(const std::string& c) { return c.substr(0, 12); }
 
 Error refuse(Code code, std::string msg, const std::string& task, std::string fix = {}) {
@@ -182,16 +173,24 @@ Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, 
   return repo.definitions_at(e.defs);
 }
 
-Result<bool> already_recorded(const QueueState& s, const Event& e) {
+namespace {
+
+Result<bool> recorded(const QueueState& s, const Event& e, uint64_t hash) {
   auto it = s.event_ids.find(e.id);
   if (it == s.event_ids.end()) return false;
-  if (it->second == fnv1a(content_key(e))) return true;
+  if (it->second == hash) return true;
   auto c = s.id_commits.find(e.id);
   return fail(Error(Code::DUPLICATE_EVENT_ID,
                     "event id " + e.id + " is already used by a different event" +
                         (c == s.id_commits.end() ? "" : " (" + short_commit(c->second) + ")"),
                     {}, "use a fresh id: re-sending is a no-op only for the identical event"));
 }
+
+void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t hash);
+
+}  // namespace
+
+Result<bool> already_recorded(const QueueState& s, const Event& e) { return recorded(s, e, content_hash(e)); }
 
 Status check_event(const QueueState& s, const Event& e, const Definitions& d, RepoView& repo, const SignatureCheck* sig) {
   AGENTQ_TRY(check_shape(e));
@@ -220,8 +219,12 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
   }
 }
 
-void apply_event(QueueState& s, const Event& e, const std::string& commit) {
-  s.event_ids[e.id] = fnv1a(content_key(e));
+void apply_event(QueueState& s, const Event& e, const std::string& commit) { apply(s, e, commit, content_hash(e)); }
+
+namespace {
+
+void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t hash) {
+  s.event_ids[e.id] = hash;
   s.id_commits[e.id] = commit;
   s.last_defs = e.defs;
   s.last_at = e.at;
@@ -317,6 +320,8 @@ void apply_event(QueueState& s, const Event& e, const std::string& commit) {
   }
 }
 
+}  // namespace
+
 void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   ++s.events;
   s.tip = entry.commit;
@@ -335,14 +340,15 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   };
   if (!entry.event) return record(entry.error);
   const Event& e = *entry.event;
-  auto dup = already_recorded(s, e);
+  const uint64_t hash = content_hash(e);
+  auto dup = recorded(s, e, hash);
   if (!dup) return record(dup.error());
   if (*dup) return;  // the identical event again (a retried write): a no-op
   auto defs = definitions_for(s, e, repo);
   if (!defs) return record(defs.error());
   Status ok = check_event(s, e, **defs, repo, &entry.signature);
   if (!ok) return record(ok.error());
-  apply_event(s, e, entry.commit);
+  apply(s, e, entry.commit, hash);
 }
 
 QueueState replay(const std::vector<LogEntry>& log, RepoView& repo) {

@@ -7,6 +7,57 @@
 
 namespace agentq {
 
+namespace {
+
+// The parts of a raw commit object the log reader needs. Parsing the object text directly
+// (instead of git_commit_lookup) skips libgit2's object cache and full parse: the log is read
+// once, front to back, and this is the hot path of every command.
+struct RawCommit {
+  std::vector<std::string_view> parents;  // hex ids
+  std::string_view message;
+  std::string signature;    // the gpgsig header, continuation lines joined
+  std::string signed_data;  // the object without the gpgsig header (what was signed)
+};
+
+bool parse_commit(std::string_view data, bool want_signature, RawCommit* out) {
+  size_t pos = 0;
+  size_t sig_start = std::string_view::npos, sig_end = 0;
+  while (pos < data.size()) {
+    size_t eol = data.find('\n', pos);
+    if (eol == std::string_view::npos) return false;
+    std::string_view line = data.substr(pos, eol - pos);
+    if (line.empty()) {
+      out->message = data.substr(eol + 1);
+      break;
+    }
+    if (line.rfind("parent ", 0) == 0) {
+      out->parents.push_back(line.substr(7));
+    } else if (want_signature && line.rfind("gpgsig ", 0) == 0) {
+      sig_start = pos;
+      out->signature.assign(line.substr(7));
+      size_t next = eol + 1;
+      while (next < data.size() && data[next] == ' ') {
+        size_t e2 = data.find('\n', next);
+        if (e2 == std::string_view::npos) return false;
+        out->signature += '\n';
+        out->signature.append(data.substr(next + 1, e2 - next - 1));
+        eol = e2;
+        next = e2 + 1;
+      }
+      out->signature += '\n';
+      sig_end = eol + 1;
+    }
+    pos = eol + 1;
+  }
+  if (want_signature && sig_start != std::string_view::npos) {
+    out->signed_data.assign(data.substr(0, sig_start));
+    out->signed_data.append(data.substr(sig_end));
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at, Verifier* verifier) {
   LogSlice slice;
   git_oid oid;
@@ -20,31 +71,33 @@ Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::s
       slice.reached_stop = true;
       break;
     }
-    git_commit* c = nullptr;
-    if (!git::parse_oid(current, &oid) || git_commit_lookup(&c, repo.raw(), &oid) != 0)
-      return fail(git::last_error("cannot read log commit " + current, Code::GIT_ERROR)
-                      .at(Location::in_commit(current, kLogRef)));
-    git::CommitPtr cp(c);
+    git_odb_object* obj_raw = nullptr;
+    if (!git::parse_oid(current, &oid) || git_odb_read(&obj_raw, odb.get(), &oid) != 0)
+      return fail(git::last_error("cannot read log commit " + current).at(Location::in_commit(current, kLogRef)));
+    git::OdbObjectPtr obj(obj_raw);
+    if (git_odb_object_type(obj_raw) != GIT_OBJECT_COMMIT)
+      return fail(Error::git("the queue log names a non-commit object").at(Location::in_commit(current, kLogRef)));
+    std::string_view data(static_cast<const char*>(git_odb_object_data(obj_raw)), git_odb_object_size(obj_raw));
+    RawCommit c;
+    if (!parse_commit(data, verifier != nullptr, &c))
+      return fail(Error::git("cannot parse log commit").at(Location::in_commit(current, kLogRef)));
     LogEntry entry;
     entry.commit = current;
-    const unsigned parents = git_commit_parentcount(c);
-    if (parents > 1) {
+    if (c.parents.size() > 1) {
       entry.error = Error(Code::EVENT_INVALID, "merge commit in the queue log (the log must be a linear chain)");
     } else {
-      auto ev = decode_commit_message(git_commit_message_raw(c));
+      auto ev = decode_commit_message(c.message);
       if (ev) entry.event = std::move(*ev);
       else entry.error = ev.error();
     }
     if (verifier) {
-      git::Buf sig, data;
-      int rc = git_commit_extract_signature(&sig.buf, &data.buf, repo.raw(), &oid, nullptr);
-      if (rc == GIT_ENOTFOUND) entry.signature.state = SignatureCheck::State::unsigned_;
-      else if (rc == 0) entry.signature = verifier->verify(current, sig.str(), data.str());
-      else entry.signature.state = SignatureCheck::State::bad, entry.signature.detail = "unreadable signature";
+      if (c.signature.empty()) entry.signature.state = SignatureCheck::State::unsigned_;
+      else entry.signature = verifier->verify(current, c.signature, c.signed_data);
     }
+    std::string parent = c.parents.empty() ? std::string() : std::string(c.parents.front());
     slice.entries.push_back(std::move(entry));
-    if (parents == 0) break;
-    current = git::oid_str(*git_commit_parent_id(c, 0));
+    if (parent.empty()) break;
+    current = std::move(parent);
   }
   std::reverse(slice.entries.begin(), slice.entries.end());
   return slice;

@@ -106,6 +106,11 @@ Result<NotesUpdate> build_notes(Repo& repo, const std::string& log_tip, const st
   if (!slice) return fail(slice.error());
   std::optional<std::string> parent = base_notes;
   if (covered && !slice->reached_stop) {
+    if (repo.is_ancestor(log_tip, *covered)) {
+      // The notes already cover a newer log than `log_tip` (another writer got further).
+      out.tip = *base_notes;
+      return out;
+    }
     // The notes covered a log commit that is no longer in the chain: derive them afresh.
     out.rebuilt = true;
     parent.reset();

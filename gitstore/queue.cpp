@@ -144,7 +144,8 @@ Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments
     w.commit = *commit;
     w.event = e;
     if (!named_commits(e).empty()) {
-      auto notes = update_notes(repo(), *commit);
+      // Catch the notes up to the log as it is now, which may already hold later events.
+      auto notes = update_notes(repo(), log_tip().value_or(*commit));
       if (!notes) w.notes_warning = notes.error().message;
     }
     return w;
