@@ -69,9 +69,33 @@ int main(int argc, char** argv) {
     auto r = run_git(args, dir);
     if (!r || r->exit_code != 0) return die("git " + args.front() + " failed");
   }
+  // One work commit per task, chained on main, so evidence spreads over commits as it does in
+  // real histories (a note is rewritten whole on every append to it) and done commits are on base.
+  const std::string tasks_arg = std::to_string(tasks);
+  auto chain = run_git({"-c", "user.name=bench", "-c", "user.email=bench@example.com", "fast-import", "--quiet"}, dir,
+                       [&] {
+                         std::string in;
+                         for (long t = 0; t < tasks; ++t) {
+                           in += "commit refs/heads/main\ncommitter bench <bench@example.com> " +
+                                 std::to_string(1767225600 + t) + " +0000\ndata <<EOM\nwork on " + task_id(t) +
+                                 "\nEOM\n";
+                           if (t == 0) in += "from refs/heads/main^0\n";
+                           in += "M 644 inline work/" + task_id(t) + "\ndata <<EOD\n" + task_id(t) + "\nEOD\n\n";
+                         }
+                         return in;
+                       }());
+  if (!chain || chain->exit_code != 0) return die("git fast-import failed: " + (chain ? chain->err : chain.error().message));
   auto repo = Repo::open_at(dir);
   if (!repo) return die(repo.error().str());
-  const std::string base = *repo->ref("refs/heads/main");
+  auto defs_commit = repo->resolve_commit("main~" + tasks_arg);
+  if (!defs_commit) return die(defs_commit.error().str());
+  const std::string base = *defs_commit;
+  std::vector<std::string> work(static_cast<size_t>(tasks));
+  for (long t = 0; t < tasks; ++t) {
+    auto c = repo->resolve_commit("main~" + std::to_string(tasks - 1 - t));
+    if (!c) return die(c.error().str());
+    work[static_cast<size_t>(t)] = *c;
+  }
 
   Millis clock = *parse_rfc3339("2026-01-01T00:00:00Z");
   long written = 0, n = 0;
@@ -117,7 +141,7 @@ int main(int argc, char** argv) {
       evd.exit_code = 0;
       evd.duration_ms = 1200 + k;
       evd.kind = "other";
-      evd.commit = base;
+      evd.commit = work[static_cast<size_t>(t)];
       if (!emit(evd)) return 1;
     }
     Event done;
@@ -127,7 +151,7 @@ int main(int argc, char** argv) {
     done.role = role;
     done.claim = claim_id;
     done.status = "done";
-    done.commit = base;
+    done.commit = work[static_cast<size_t>(t)];
     if (!emit(done)) return 1;
   }
   auto cas = compare_and_swap(*repo, kLogRef, *tip, std::nullopt, "bench: generated history");

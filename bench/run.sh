@@ -27,7 +27,7 @@ printf '%-10s %-34s %10s %10s %8s\n' events measurement "agentq ms" "git ms" rat
 for events in "$@"; do
   repo="$DIR/hist-$events"
   if [ ! -d "$repo" ]; then
-    tasks=$((events / 100))
+    tasks=1000
     agentq_gen_history "$repo" --tasks "$tasks" --events "$events" >&2
   fi
   git -C "$repo" agentq validate -q || { echo "generated history does not validate" >&2; exit 1; }

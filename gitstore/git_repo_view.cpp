@@ -83,12 +83,32 @@ std::optional<int64_t> GitRepoView::base_position(const std::string& commit) {
   return std::nullopt;
 }
 
+struct GitRepoView::Walk {
+  git::RevwalkPtr walk;
+};
+
 bool GitRepoView::reachable_from_base(const std::string& commit) {
-  auto it = reachable_.find(commit);
-  if (it != reachable_.end()) return it->second;
-  bool r = repo_.is_ancestor(commit, base_tip_);
-  reachable_.emplace(commit, r);
-  return r;
+  if (reached_.count(commit)) return true;
+  if (walk_done_) return false;
+  if (!walk_) {
+    git_revwalk* w = nullptr;
+    git_oid tip;
+    if (git_revwalk_new(&w, repo_.raw()) != 0 || !git::parse_oid(base_tip_, &tip) || git_revwalk_push(w, &tip) != 0) {
+      git_revwalk_free(w);
+      return repo_.is_ancestor(commit, base_tip_);
+    }
+    walk_ = std::make_shared<Walk>();
+    walk_->walk.reset(w);
+  }
+  git_oid next;
+  while (git_revwalk_next(&next, walk_->walk.get()) == 0) {
+    std::string id = git::oid_str(next);
+    bool hit = id == commit;
+    reached_.insert(std::move(id));
+    if (hit) return true;
+  }
+  walk_done_ = true;
+  return false;
 }
 
 bool GitRepoView::commit_exists(const std::string& commit) { return repo_.has_object(commit); }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/repo_view.h"
 #include "gitstore/repo.h"
@@ -41,7 +42,13 @@ class GitRepoView : public RepoView {
   std::unordered_map<std::string, int64_t> positions_;
   std::string walk_next_;  // the next commit to visit; empty when the walk reached the root
   int64_t walk_depth_ = 0;
-  std::unordered_map<std::string, bool> reachable_;
+  // One revwalk from the tip, continued lazily by every reachability query, so all queries
+  // together cost at most one walk of base's history (git_graph_descendant_of per query would
+  // walk it once per done task).
+  struct Walk;
+  std::shared_ptr<Walk> walk_;
+  std::unordered_set<std::string> reached_;
+  bool walk_done_ = false;
 };
 
 }  // namespace agentq
