@@ -1,6 +1,7 @@
 // git agentq set-status TASK in_progress|blocked|done
 #include "cmd/args.h"
 #include "cmd/common.h"
+#include "core/merge_ready.h"
 #include "gitstore/claim_store.h"
 
 namespace agentq::cli {
@@ -51,9 +52,20 @@ int cmd_set_status(Context& ctx, const std::vector<std::string>& argv) {
     auto c = resolve_commit(*q, opt_str(opt, "commit"));
     if (!c) return ctx.out.error(c.error());
     e.commit = *c;
-  } else if (status == "done" && !(t->no_merge && q->defs().policy.allow_no_merge)) {
-    return ctx.out.error(Error::usage("marking a task done needs --commit SHA (the commit merged into " +
-                                      q->defs().policy.base + ")"));
+  }
+  const bool no_merge = t->no_merge && q->defs().policy.allow_no_merge;
+  if (status == "done" && !no_merge) {
+    const TaskState& ts = q->state().task(task);
+    if (e.commit.empty() && ts.handoff) e.commit = ts.handoff->commit;
+    // Done needs merge-ready for the handoff commit (and that commit on base): list every item.
+    RepoFacts facts = gather_facts(*q, "", true);
+    auto items = merge_ready_items(q->state(), q->defs(), *t, facts, true);
+    if (!items.empty()) {
+      print_items(ctx, task, items);
+      return ctx.out.error(Error(items.front().code, task + " is not merge-ready (" + std::to_string(items.size()) +
+                                                         " item(s) above)", {},
+                                 "fix them; 'git agentq merge " + task + "' merges and marks done in one step"));
+    }
   }
   Acting how = acting_on(*q, *actor, task);
   e.role = how.role;

@@ -25,6 +25,18 @@ int cmd_validate(Context& ctx, const std::vector<std::string>& argv) {
   auto notes = check_notes(q->repo(), q->entries(), q->repo().ref(kNotesRef));
   if (!notes) return ctx.out.error(notes.error());
   findings.insert(findings.end(), notes->begin(), notes->end());
+  // Done tasks whose commit is no longer on base (a force-push): the done events stay legal,
+  // the repository no longer agrees with them.
+  for (const auto& [id, t] : s.tasks) {
+    if (t.status != TaskStatus::done || t.done_commit.empty() || q->view().reachable_from_base(t.done_commit)) continue;
+    Finding f;
+    f.code = Code::NOT_MERGED;
+    f.task = id;
+    f.commit = t.done_commit;
+    f.message = "done task " + id + " names " + t.done_commit.substr(0, 12) + ", which is no longer on " + s.base;
+    f.fix = "restore it on " + s.base + " (was the branch force-pushed?)";
+    findings.push_back(std::move(f));
+  }
   // Tasks the log knows that the definitions no longer declare.
   for (const auto& [id, t] : s.tasks) {
     if (q->defs().task(id) || t.status == TaskStatus::done) continue;

@@ -14,6 +14,12 @@ int cmd_unclaim(Context&, const std::vector<std::string>&);
 int cmd_set_status(Context&, const std::vector<std::string>&);
 int cmd_evidence(Context&, const std::vector<std::string>&);
 int cmd_notes(Context&, const std::vector<std::string>&);
+int cmd_check(Context&, const std::vector<std::string>&);
+int cmd_handoff(Context&, const std::vector<std::string>&);
+int cmd_review(Context&, const std::vector<std::string>&);
+int cmd_merge_ready(Context&, const std::vector<std::string>&);
+int cmd_merge(Context&, const std::vector<std::string>&);
+int cmd_git_check(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -25,7 +31,13 @@ const std::vector<Command>& commands() {
       {"claim", "claim a task (or --next --role R)", cmd_claim},
       {"unclaim", "release a claim; the task goes back to todo", cmd_unclaim},
       {"set-status", "block, unblock or finish a task", cmd_set_status},
+      {"check", "run a task's acceptance checks in a clean worktree, record the evidence", cmd_check},
       {"evidence", "record the result of a command run elsewhere", cmd_evidence},
+      {"handoff", "hand a task off for review at an exact commit", cmd_handoff},
+      {"review", "approve or request changes on a handed-off commit", cmd_review},
+      {"merge-ready", "every item a merge still needs, with codes and fixes", cmd_merge_ready},
+      {"merge", "merge-ready, fast-forward base, record done, push atomically", cmd_merge},
+      {"git-check", "cross-check the queue with the branches", cmd_git_check},
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
   };

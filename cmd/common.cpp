@@ -4,6 +4,7 @@
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
 #include "gitstore/git_config.h"
+#include "gitstore/worktrees.h"
 
 namespace agentq::cli {
 
@@ -132,7 +133,8 @@ json finding_json(const Finding& f) {
 }
 
 Error finding_error(const Finding& f) {
-  const bool note = f.code == Code::NOTE_WITHOUT_EVENT || f.code == Code::EVENT_WITHOUT_NOTE || f.code == Code::NOTE_MISMATCH;
+  const bool note = f.code == Code::NOTE_WITHOUT_EVENT || f.code == Code::EVENT_WITHOUT_NOTE ||
+                    f.code == Code::NOTE_MISMATCH || f.code == Code::NOT_MERGED;
   Error e(f.code, f.message, {}, f.fix);
   if (!f.commit.empty()) e.where = Location::in_commit(f.commit, note ? "commit" : "refs/agent-queue/log");
   e.where.task = f.task;
@@ -171,6 +173,54 @@ Result<std::string> event_id_option(const cxxopts::ParseResult& r) {
   std::string id = opt_str(r, "event-id");
   if (!id.empty() && !valid_name(id)) return fail(Error::usage("--event-id must be 1-100 characters of [A-Za-z0-9._-]"));
   return id;
+}
+
+RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree) {
+  RepoFacts f;
+  const std::string base = q.state().base, remote = q.defs().policy.remote;
+  std::optional<std::string> tip;
+  if (!remote.empty()) {
+    tip = q.repo().ref("refs/remotes/" + remote + "/" + base);
+    if (tip) f.base_name = remote + "/" + base;
+  }
+  if (!tip) {
+    tip = q.repo().ref("refs/heads/" + base);
+    f.base_name = base;
+  }
+  if (tip && !commit.empty()) f.based_on_base = q.repo().is_ancestor(*tip, commit);
+  if (check_worktree && !q.repo().is_bare()) {
+    auto dirty = dirty_paths(q.repo());
+    if (dirty) {
+      f.worktree_clean = dirty->empty();
+      for (size_t i = 0; i < dirty->size() && i < 3; ++i) f.dirty += (i ? ", " : "") + (*dirty)[i].substr(3);
+      if (dirty->size() > 3) f.dirty += ", …";
+    }
+  }
+  return f;
+}
+
+size_t print_items(Context& ctx, const std::string& task, const std::vector<ReadyItem>& items) {
+  for (const auto& i : items) {
+    Error e(i.code, i.message, {}, i.fix);
+    e.where.task = task;
+    ctx.out.diagnostic(e);
+  }
+  return items.size();
+}
+
+json items_json(const std::string& task, const std::vector<ReadyItem>& items) {
+  json list = json::array();
+  for (const auto& i : items) {
+    json x;
+    x["code"] = std::string(code_name(i.code));
+    x["task"] = task;
+    x["message"] = i.message;
+    x["fix"] = i.fix;
+    if (!i.role.empty()) x["role"] = i.role;
+    if (!i.commit.empty()) x["commit"] = i.commit;
+    list.push_back(x);
+  }
+  return list;
 }
 
 int report_written(Context& ctx, const Written& w) {

@@ -9,6 +9,7 @@
 #include "cmd/output.h"
 #include "core/definitions.h"
 #include "core/event.h"
+#include "core/merge_ready.h"
 #include "core/state.h"
 #include "gitstore/queue.h"
 
@@ -47,6 +48,14 @@ Acting acting_on(Queue& q, const std::string& actor, const std::string& task);
 void add_event_id_option(class Args& args);
 // The --event-id value, checked (USAGE when malformed); empty = a fresh UUID.
 Result<std::string> event_id_option(const cxxopts::ParseResult& r);
+
+// What only the repository can say for merge-ready: whether `commit` contains the tip of
+// <remote>/<base> (or the local base without a remote) and whether this work tree is clean.
+RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree);
+
+// Prints merge-ready items as diagnostics; returns how many there were.
+size_t print_items(Context& ctx, const std::string& task, const std::vector<ReadyItem>& items);
+json items_json(const std::string& task, const std::vector<ReadyItem>& items);
 
 // Prints notices after a write (notes warnings); returns 0.
 int report_written(Context& ctx, const Written& w);

@@ -66,7 +66,9 @@ namespace agentq {
   X(IO_ERROR, 4)                        \
   X(GIT_ERROR, 4)                       \
   X(NOTE_MISMATCH, 1)                   \
-  X(NOTHING_READY, 3)
+  X(NOTHING_READY, 3)                   \
+  X(BRANCH_MISSING, 1)                  \
+  X(COMMIT_MISSING, 1)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

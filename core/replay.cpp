@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/evidence.h"
+#include "core/merge_ready.h"
+#include "core/routing.h"
 #include "core/rules.h"
 
 namespace agentq {
@@ -118,15 +121,106 @@ Status check_status(const QueueState& s, const Event& e, const Definitions& d, c
     return {};
   }
   // done
-  if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review)
-    return illegal(ts.status == TaskStatus::blocked ? "unblock it first" : "");
   const bool no_merge = t.no_merge && d.policy.allow_no_merge;
-  if (e.commit.empty() && !no_merge)
+  if (no_merge) {
+    if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review)
+      return illegal(ts.status == TaskStatus::blocked ? "unblock it first" : "");
+    return {};
+  }
+  if (ts.status != TaskStatus::in_review)
+    return illegal(ts.status == TaskStatus::blocked ? "unblock it first"
+                   : ts.handoff                     ? "it went back to in_progress after review"
+                                                    : "hand it off first");
+  if (e.commit.empty())
     return fail(refuse(Code::EVENT_INVALID, "marking " + t.id + " done needs the merged commit", t.id,
-                       "pass --commit SHA (the commit merged into " + d.policy.base + ")"));
-  if (!e.commit.empty() && !repo.reachable_from_base(e.commit))
+                       "pass --commit SHA (the handoff commit, merged into " + d.policy.base + ")"));
+  if (e.commit != ts.handoff->commit)
+    return fail(refuse(Code::EVENT_INVALID,
+                       "done names " + short_commit(e.commit) + " but the handoff is at " +
+                           short_commit(ts.handoff->commit),
+                       t.id, "mark done the commit that was handed off and reviewed"));
+  // The items the log itself can decide; the work tree and the remote tip are checked by
+  // `merge` when it runs.
+  auto items = merge_ready_items(s, d, t, RepoFacts{}, false);
+  if (!items.empty()) {
+    std::string all;
+    for (const auto& i : items) all += (all.empty() ? "" : "; ") + std::string(code_name(i.code)) + ": " + i.message;
+    return fail(refuse(items.front().code, t.id + " is not merge-ready: " + all, t.id,
+                       "see 'git agentq merge-ready " + t.id + "'"));
+  }
+  // Judged against the base tip the event recorded (its `defs`), an immutable fact: a later
+  // force-push of base must not turn an old done into an illegal event and cascade through the
+  // lanes it freed. That the commit is still on base today is a cross-check (validate, git-check).
+  if (auto merged = repo.is_ancestor(e.commit, e.defs); merged && !*merged)
     return fail(refuse(Code::NOT_MERGED, "commit " + short_commit(e.commit) + " is not reachable from " + d.policy.base, t.id,
                        "merge it into " + d.policy.base + " first (git agentq merge " + t.id + ")"));
+  return {};
+}
+
+Status check_handoff(const QueueState& s, const Event& e, const Definitions& d, const Task& t, RepoView& repo) {
+  const TaskState& ts = s.task(t.id);
+  AGENTQ_TRY(check_authority(ts, e, d));
+  if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review)
+    return fail(refuse(Code::ILLEGAL_TRANSITION,
+                       t.id + " cannot be handed off while " + std::string(to_string(ts.status)), t.id,
+                       ts.status == TaskStatus::blocked ? "unblock it first" : ""));
+  for (const std::string& id : e.evidence) {
+    bool found = false;
+    for (const auto& ev : ts.evidence) found |= ev.id == id;
+    if (!found) return fail(refuse(Code::EVENT_INVALID, "handoff lists evidence " + id + ", which " + t.id + " does not have", t.id));
+  }
+  if (auto anc = repo.is_ancestor(e.merge_base, e.commit); anc && !*anc)
+    return fail(refuse(Code::EVENT_INVALID, "merge base " + short_commit(e.merge_base) + " is not an ancestor of " +
+                                                short_commit(e.commit), t.id));
+  // The file list decides review routing and risk: it must be what the commits say.
+  if (auto files = repo.changed_files(e.merge_base, e.commit); files && *files != e.files)
+    return fail(refuse(Code::EVENT_INVALID,
+                       "the handoff's files do not match " + short_commit(e.merge_base) + ".." + short_commit(e.commit), t.id,
+                       "hand off with git agentq, which computes them"));
+  if (t.kind == TaskKind::defect) {
+    if (e.root_cause.empty() || e.owning_file.empty() || e.proof_command.empty())
+      return fail(refuse(Code::ROOT_CAUSE_MISSING,
+                         "defect " + t.id + " needs a root cause, the owning file and a proof command", t.id,
+                         "hand off with --root-cause TEXT --owning-file PATH --proof-command CMD"));
+    if (auto exists = repo.path_exists(e.commit, e.owning_file); exists && !*exists)
+      return fail(refuse(Code::ROOT_CAUSE_MISSING,
+                         "owning file " + e.owning_file + " does not exist at " + short_commit(e.commit), t.id));
+    if (!command_passed(ts, e.proof_command, e.commit))
+      return fail(refuse(Code::ROOT_CAUSE_MISSING,
+                         "the proof command `" + e.proof_command + "` has no passing evidence on " + short_commit(e.commit),
+                         t.id, "run it and record it: 'git agentq evidence " + t.id + " --command … --exit-code 0'"));
+  }
+  if (is_high_risk(d, t, e.files)) {
+    for (const char* kind : {"code_anchor", "runtime"})
+      if (!has_passing_kind(ts, e.commit, kind))
+        return fail(refuse(Code::REALITY_CHECK_MISSING,
+                           t.id + " is high-risk and needs passing code_anchor and runtime evidence on " +
+                               short_commit(e.commit) + " (no " + kind + ")",
+                           t.id, "git agentq evidence " + t.id + " --kind " + kind + " --command CMD --exit-code 0"));
+  }
+  return {};
+}
+
+Status check_review(const QueueState& s, const Event& e, const Definitions& d, const Task& t) {
+  const TaskState& ts = s.task(t.id);
+  const Role* role = d.role(e.role);
+  if (!role || role->kind != RoleKind::review)
+    return fail(refuse(Code::ROLE_MISMATCH, e.role + " is not a reviewer role", t.id,
+                       "review as a role of kind review that the actor holds"));
+  if (!ts.handoff)
+    return fail(refuse(Code::HANDOFF_MISSING, t.id + " has no handoff to review", t.id));
+  if (ts.status != TaskStatus::in_review)
+    return fail(refuse(Code::ILLEGAL_TRANSITION,
+                       t.id + " is " + std::string(to_string(ts.status)) + ", not awaiting review", t.id,
+                       "review after the next handoff"));
+  if (e.commit != ts.handoff->commit)
+    return fail(refuse(Code::REVIEW_STALE,
+                       "the handoff under review is " + short_commit(ts.handoff->commit) + ", not " + short_commit(e.commit),
+                       t.id, "review " + ts.handoff->commit));
+  if (e.decision == "approved") {
+    if (auto conflict = review_conflict(s, d, t, e.actor, e.role, e.exception_note))
+      return fail(refuse(conflict->code, conflict->message, t.id, conflict->fix));
+  }
   return {};
 }
 
@@ -212,6 +306,8 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
     case EventType::unclaim: return check_unclaim(s, e, d, *t);
     case EventType::status: return check_status(s, e, d, *t, repo);
     case EventType::evidence: return check_evidence(s, e, *t);
+    case EventType::handoff: return check_handoff(s, e, d, *t, repo);
+    case EventType::review: return check_review(s, e, d, *t);
     case EventType::void_: return check_void(s, e, d);
     default:
       return fail(Error(Code::EVENT_INVALID, std::string(to_string(e.type)) + " events are not supported by this git-agentq",
@@ -297,6 +393,47 @@ void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t ha
         ts.done_by = e.actor;
       }
       break;
+    case EventType::handoff: {
+      HandoffRecord h;
+      h.id = e.id;
+      h.actor = e.actor;
+      h.role = e.role;
+      h.at = e.at;
+      h.branch = e.branch;
+      h.commit = e.commit;
+      h.merge_base = e.merge_base;
+      h.patch_id = e.patch_id;
+      h.event_commit = commit;
+      h.commits = e.commits;
+      h.files = e.files;
+      h.evidence = e.evidence;
+      h.risks = e.risks;
+      h.next = e.next;
+      h.root_cause = e.root_cause;
+      h.owning_file = e.owning_file;
+      h.proof_command = e.proof_command;
+      ts.handoff = std::move(h);
+      ts.status = TaskStatus::in_review;
+      ts.implementers.insert(e.actor);
+      ts.implementer_roles.insert(e.role);
+      break;
+    }
+    case EventType::review: {
+      ReviewRecord r;
+      r.id = e.id;
+      r.actor = e.actor;
+      r.role = e.role;
+      r.at = e.at;
+      r.commit = e.commit;
+      r.decision = e.decision;
+      r.note = e.note;
+      r.exception_note = e.exception_note;
+      r.event_commit = commit;
+      if (ts.handoff) r.patch_id = ts.handoff->patch_id;
+      ts.reviews.push_back(std::move(r));
+      if (e.decision == "changes_requested") ts.status = TaskStatus::in_progress;
+      break;
+    }
     case EventType::evidence: {
       EvidenceRecord r;
       r.id = e.id;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/definitions.h"
 #include "core/error.h"
@@ -17,13 +18,26 @@ class RepoView {
 
   // The definitions at a commit (its .agentq/queue.yaml). Implementations cache by commit.
   virtual Result<std::shared_ptr<const Definitions>> definitions_at(const std::string& commit) = 0;
-  // The position of `commit` on base's first-parent history (0 = the root), or nullopt when it
-  // is not on it. Events name their definitions commit, and may never name an older one.
+  // The position of definitions commit `commit` on base's first-parent history (larger is
+  // newer), or nullopt when base never carried its definitions. A commit base no longer has
+  // (after a rewind) takes the position of the newest base commit with the same
+  // .agentq/queue.yaml content. Events name their definitions commit, never an older one.
   virtual std::optional<int64_t> base_position(const std::string& commit) = 0;
   // True when `commit` is an ancestor of (or equal to) the tip of policy.base.
   virtual bool reachable_from_base(const std::string& commit) = 0;
   // True when the object exists in the repository.
   virtual bool commit_exists(const std::string& commit) = 0;
+
+  // The next three answer nullopt when the objects are missing (garbage collection drops
+  // rebased-away commits; a fresh or shallow clone may lack old ones): replay then skips the
+  // check rather than fail a history it cannot see.
+
+  // The paths changed between two commits (sorted, no rename detection).
+  virtual std::optional<std::vector<std::string>> changed_files(const std::string& from, const std::string& to) = 0;
+  // True when `ancestor` is reachable from `descendant` (or equal).
+  virtual std::optional<bool> is_ancestor(const std::string& ancestor, const std::string& descendant) = 0;
+  // True when `path` is a file in `commit`'s tree.
+  virtual std::optional<bool> path_exists(const std::string& commit, const std::string& path) = 0;
 };
 
 }  // namespace agentq

@@ -1,5 +1,7 @@
 #include "gitstore/git_repo_view.h"
 
+#include <algorithm>
+
 #include "gitstore/handles.h"
 
 namespace agentq {
@@ -64,7 +66,52 @@ Result<std::shared_ptr<const Definitions>> GitRepoView::definitions_at(const std
   return defs_.emplace(commit, std::move(result)).first->second;
 }
 
+std::string GitRepoView::defs_blob(const std::string& commit) const {
+  git_oid oid;
+  git_commit* c = nullptr;
+  if (!git::parse_oid(commit, &oid) || git_commit_lookup(&c, repo_.raw(), &oid) != 0) return {};
+  git::CommitPtr cp(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) != 0) return {};
+  git::TreePtr tp(t);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, t, kDefsPath) != 0) return {};
+  git::TreeEntryPtr ep(e);
+  return git::oid_str(*git_tree_entry_id(e));
+}
+
 std::optional<int64_t> GitRepoView::base_position(const std::string& commit) {
+  auto by_commit = commit_position(commit);
+  if (by_commit) return by_commit;
+  // Not on base (a rewind or force-push dropped it). What matters is whether base carried
+  // these definitions: judge by the YAML blob, at the newest base commit that has it. Forged
+  // definitions carry a blob base never had; an old blob stays as old as it was.
+  const std::string blob = defs_blob(commit);
+  if (blob.empty()) return std::nullopt;
+  if (!blob_positions_) {
+    blob_positions_.emplace();
+    std::string cur = base_tip_;
+    int64_t depth = 0;
+    while (!cur.empty()) {
+      std::string b = defs_blob(cur);
+      if (!b.empty()) blob_positions_->emplace(b, -depth);  // emplace keeps the newest
+      git_oid oid;
+      git_commit* c = nullptr;
+      std::string next;
+      if (git::parse_oid(cur, &oid) && git_commit_lookup(&c, repo_.raw(), &oid) == 0) {
+        git::CommitPtr cp(c);
+        if (git_commit_parentcount(c) > 0) next = git::oid_str(*git_commit_parent_id(c, 0));
+      }
+      cur = std::move(next);
+      ++depth;
+    }
+  }
+  auto it = blob_positions_->find(blob);
+  if (it == blob_positions_->end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int64_t> GitRepoView::commit_position(const std::string& commit) {
   auto it = positions_.find(commit);
   if (it != positions_.end()) return it->second;
   while (!walk_next_.empty()) {
@@ -112,5 +159,76 @@ bool GitRepoView::reachable_from_base(const std::string& commit) {
 }
 
 bool GitRepoView::commit_exists(const std::string& commit) { return repo_.has_object(commit); }
+
+std::optional<std::vector<std::string>> GitRepoView::changed_files(const std::string& from, const std::string& to) {
+  if (!repo_.has_object(from) || !repo_.has_object(to)) return std::nullopt;
+  auto files = diff_paths(repo_, from, to);
+  if (!files) return std::nullopt;
+  return *files;
+}
+
+std::optional<bool> GitRepoView::is_ancestor(const std::string& ancestor, const std::string& descendant) {
+  if (!repo_.has_object(ancestor) || !repo_.has_object(descendant)) return std::nullopt;
+  return repo_.is_ancestor(ancestor, descendant);
+}
+
+std::optional<bool> GitRepoView::path_exists(const std::string& commit, const std::string& path) {
+  if (!repo_.has_object(commit)) return std::nullopt;
+  auto content = repo_.read_path(commit, path);
+  if (!content) return std::nullopt;
+  return content->has_value();
+}
+
+namespace {
+
+Result<git::TreePtr> commit_tree(const Repo& repo, const std::string& commit) {
+  git_oid oid;
+  git_commit* c = nullptr;
+  if (!git::parse_oid(commit, &oid) || git_commit_lookup(&c, repo.raw(), &oid) != 0)
+    return fail(git::last_error("cannot read commit " + commit.substr(0, 12)));
+  git::CommitPtr cp(c);
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c) != 0) return fail(git::last_error("cannot read the tree of " + commit.substr(0, 12)));
+  return git::TreePtr(t);
+}
+
+Result<git::DiffPtr> tree_diff(const Repo& repo, const std::string& from, const std::string& to) {
+  auto a = commit_tree(repo, from);
+  if (!a) return fail(a.error());
+  auto b = commit_tree(repo, to);
+  if (!b) return fail(b.error());
+  git_diff* diff = nullptr;
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  if (git_diff_tree_to_tree(&diff, repo.raw(), a->get(), b->get(), &opts) != 0)
+    return fail(git::last_error("cannot diff " + from.substr(0, 12) + ".." + to.substr(0, 12)));
+  return git::DiffPtr(diff);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> diff_paths(const Repo& repo, const std::string& from, const std::string& to) {
+  auto diff = tree_diff(repo, from, to);
+  if (!diff) return fail(diff.error());
+  std::vector<std::string> paths;
+  const size_t n = git_diff_num_deltas(diff->get());
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff->get(), i);
+    paths.push_back(d->new_file.path ? d->new_file.path : d->old_file.path);
+    if (d->old_file.path && d->new_file.path && std::string(d->old_file.path) != d->new_file.path)
+      paths.push_back(d->old_file.path);
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  return paths;
+}
+
+Result<std::string> patch_id(const Repo& repo, const std::string& from, const std::string& to) {
+  auto diff = tree_diff(repo, from, to);
+  if (!diff) return fail(diff.error());
+  git_oid id;
+  git_diff_patchid_options opts = GIT_DIFF_PATCHID_OPTIONS_INIT;
+  if (git_diff_patchid(&id, diff->get(), &opts) != 0) return fail(git::last_error("cannot compute the patch id"));
+  return git::oid_str(id);
+}
 
 }  // namespace agentq

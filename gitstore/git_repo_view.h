@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -22,6 +23,13 @@ Result<std::string> find_base_tip(const Repo& repo, const std::string& base, con
 // Loads .agentq/queue.yaml from `commit`; errors carry "…queue.yaml@<short>:line:col".
 Result<Definitions> load_definitions_at(const Repo& repo, const std::string& commit);
 
+// The paths that differ between two commits' trees, sorted (no rename detection: a rename is
+// its old and its new path). Errors when either commit is missing.
+Result<std::vector<std::string>> diff_paths(const Repo& repo, const std::string& from, const std::string& to);
+
+// `git patch-id --stable` of the diff from..to: unchanged by a rebase that changes nothing.
+Result<std::string> patch_id(const Repo& repo, const std::string& from, const std::string& to);
+
 class GitRepoView : public RepoView {
  public:
   GitRepoView(const Repo& repo, std::string base_tip);
@@ -30,6 +38,9 @@ class GitRepoView : public RepoView {
   std::optional<int64_t> base_position(const std::string& commit) override;
   bool reachable_from_base(const std::string& commit) override;
   bool commit_exists(const std::string& commit) override;
+  std::optional<std::vector<std::string>> changed_files(const std::string& from, const std::string& to) override;
+  std::optional<bool> is_ancestor(const std::string& ancestor, const std::string& descendant) override;
+  std::optional<bool> path_exists(const std::string& commit, const std::string& path) override;
 
   const std::string& base_tip() const { return base_tip_; }
 
@@ -42,6 +53,11 @@ class GitRepoView : public RepoView {
   std::unordered_map<std::string, int64_t> positions_;
   std::string walk_next_;  // the next commit to visit; empty when the walk reached the root
   int64_t walk_depth_ = 0;
+  // Definitions blob -> position of the newest first-parent commit carrying it; built on first
+  // need (only when an event names a definitions commit that base no longer has).
+  std::optional<std::unordered_map<std::string, int64_t>> blob_positions_;
+  std::string defs_blob(const std::string& commit) const;
+  std::optional<int64_t> commit_position(const std::string& commit);
   // One revwalk from the tip, continued lazily by every reachability query, so all queries
   // together cost at most one walk of base's history (git_graph_descendant_of per query would
   // walk it once per done task).

@@ -86,6 +86,13 @@ Status Queue::load(const LoadOptions& options) {
   return {};
 }
 
+Status Queue::refresh_base() {
+  auto tip = find_base_tip(repo(), impl_->state.base, impl_->state.remote);
+  if (!tip) return fail(tip.error());
+  impl_->view = std::make_unique<GitRepoView>(repo(), *tip);
+  return {};
+}
+
 Status Queue::advance_to(const std::string& tip) {
   if (tip == impl_->state_tip) return {};
   auto slice = read_log(repo(), tip, impl_->state_tip);

@@ -48,6 +48,9 @@ class Queue {
   // For init: no log yet; judge against `base` (and `<remote>/<base>`).
   Status prepare_uninitialised(const std::string& base, const std::string& remote);
 
+  // Re-reads the tip of policy.base (after this process moved it, as `merge` does).
+  Status refresh_base();
+
   const QueueState& state() const;
   const Definitions& defs() const;
   std::shared_ptr<const Definitions> defs_ptr() const;

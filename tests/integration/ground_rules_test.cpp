@@ -124,3 +124,27 @@ TEST_CASE("ground rules: `git agentq` dispatches through git, and -h reaches the
   Run list = sb.git(repo, {"agentq"});
   CHECK(list.out.find("claim") != std::string::npos);
 }
+
+TEST_CASE("ground rules: an event may only name definitions base carried, never a side branch's", "[ground-rules]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  // a side branch whose definitions let mallory act as backend
+  sb.git_ok(repo, {"checkout", "-q", "-b", "evil"});
+  std::string yaml = sb.read("repo/.agentq/queue.yaml");
+  yaml.replace(yaml.find("  alice:"), 8, "  mallory: { roles: [backend] }\n  alice:");
+  sb.write("repo/.agentq/queue.yaml", yaml);
+  sb.git_ok(repo, {"commit", "-q", "-am", "let mallory in"});
+  const std::string evil = sb.git_ok(repo, {"rev-parse", "HEAD"});
+  sb.git_ok(repo, {"checkout", "-q", "main"});
+  std::string json = "{\"actor\":\"mallory\",\"at\":\"2026-11-25T10:00:00Z\",\"defs\":\"" + evil +
+                     "\",\"id\":\"forged-1\",\"lane\":1,\"role\":\"backend\",\"task\":\"A-1\",\"type\":\"claim\",\"v\":1}";
+  sb.write("msg", "claim A-1 by mallory\n\n" + json + "\n");
+  const std::string tree = sb.git_ok(repo, {"hash-object", "-t", "tree", "-w", "/dev/null"});
+  const std::string forged = sb.git_ok(repo, {"commit-tree", tree, "-p", "refs/agent-queue/log", "-F", sb.path("msg")});
+  sb.git_ok(repo, {"update-ref", "refs/agent-queue/log", forged});
+  auto v = sb.aq_json(repo, {"validate"});
+  REQUIRE(v["findings"].size() == 1);
+  CHECK(v["findings"][0]["code"] == "EVENT_INVALID");
+  CHECK(v["findings"][0]["message"].get<std::string>().find("not on the first-parent history") != std::string::npos);
+  CHECK(sb.aq_json(repo, {"show", "A-1"})["status"] == "todo");
+}

@@ -47,7 +47,13 @@ TEST_CASE("loop: init, ready, claim, evidence, done", "[loop]") {
   // notes.displayRef makes a plain git log show them too
   CHECK(sb.git_ok(repo, {"log", "-1", work}).find("Notes (agentq)") != std::string::npos);
 
-  Run done = sb.aq(repo, {"set-status", "A-1", "done", "--commit", "HEAD", "--actor", "agent-a"});
+  // done needs a handoff and merge-ready: the acceptance check, then the handoff
+  Run refused = sb.aq(repo, {"set-status", "A-1", "done", "--commit", "HEAD", "--actor", "agent-a"});
+  CHECK(refused.code == 3);
+  CHECK(refused.err.find("HANDOFF_MISSING") != std::string::npos);
+  REQUIRE(sb.aq(repo, {"check", "A-1", "--actor", "agent-a"}).code == 0);
+  REQUIRE(sb.aq(repo, {"handoff", "A-1", "--actor", "agent-a"}).code == 0);
+  Run done = sb.aq(repo, {"set-status", "A-1", "done", "--actor", "agent-a"});
   INFO(done.err);
   REQUIRE(done.code == 0);
   shown = sb.aq_json(repo, {"show", "A-1"});
@@ -60,7 +66,7 @@ TEST_CASE("loop: init, ready, claim, evidence, done", "[loop]") {
   CHECK(ready["ready"][0]["id"] == "A-2");
 
   // the log is a linear chain rooted at the init event, with a reflog
-  CHECK(sb.git_ok(repo, {"rev-list", "--count", "refs/agent-queue/log"}) == "4");
+  CHECK(sb.git_ok(repo, {"rev-list", "--count", "refs/agent-queue/log"}) == "6");
   CHECK(sb.git_ok(repo, {"rev-list", "--max-parents=0", "refs/agent-queue/log"}) == root);
   CHECK(sb.git_ok(repo, {"rev-list", "--merges", "refs/agent-queue/log"}).empty());
   CHECK(sb.git_ok(repo, {"reflog", "show", "--format=%H", "refs/agent-queue/log"}).find(root) != std::string::npos);
@@ -71,7 +77,7 @@ TEST_CASE("loop: init, ready, claim, evidence, done", "[loop]") {
   Run validate = sb.aq(repo, {"validate"});
   INFO(validate.err);
   CHECK(validate.code == 0);
-  CHECK(validate.out.rfind("ok: 4 events", 0) == 0);
+  CHECK(validate.out.rfind("ok: 6 events", 0) == 0);
   CHECK(sb.git(repo, {"fsck", "--strict"}).code == 0);
   CHECK(sb.git_ok(repo, {"status", "--porcelain"}).empty());
 }
@@ -153,16 +159,18 @@ TEST_CASE("loop: owners act under their claim, coordinators without one, release
   Run other = sb.aq(repo, {"set-status", "A-1", "blocked", "--reason", "x", "--actor", "rev"});
   CHECK(other.code == 3);
   CHECK(other.err.find("ROLE_MISMATCH") != std::string::npos);
-  // done needs the commit on base
+  // done needs the handed-off commit on base
   sb.git_ok(repo, {"checkout", "-q", "-b", "agent/backend"});
   const std::string unmerged = sb.commit_file(repo, "x", "x");
-  Run not_merged = sb.aq(repo, {"set-status", "A-1", "done", "--commit", unmerged, "--actor", "agent-a"});
+  REQUIRE(sb.aq(repo, {"check", "A-1", "--actor", "agent-a"}).code == 0);
+  REQUIRE(sb.aq(repo, {"handoff", "A-1", "--actor", "agent-a"}).code == 0);
+  Run not_merged = sb.aq(repo, {"set-status", "A-1", "done", "--actor", "agent-a"});
   CHECK(not_merged.code == 3);
   CHECK(not_merged.err.find("error[NOT_MERGED]") != std::string::npos);
-  Run no_commit = sb.aq(repo, {"set-status", "A-1", "done", "--actor", "agent-a"});
-  CHECK(no_commit.code == 2);
   sb.git_ok(repo, {"checkout", "-q", "main"});
   sb.git_ok(repo, {"merge", "-q", "--ff-only", "agent/backend"});
+  Run wrong = sb.aq(repo, {"set-status", "A-1", "done", "--commit", "HEAD~1", "--actor", "alice"});
+  CHECK(wrong.code != 0);
   Run merged = sb.aq(repo, {"set-status", "A-1", "done", "--commit", unmerged, "--actor", "alice"});
   INFO(merged.err);
   CHECK(merged.code == 0);

@@ -42,10 +42,28 @@ class FakeRepo : public RepoView {
   }
   bool reachable_from_base(const std::string& commit) override { return merged.count(commit) > 0; }
   bool commit_exists(const std::string&) override { return true; }
+  std::optional<std::vector<std::string>> changed_files(const std::string& from, const std::string& to) override {
+    auto it = files.find(from + ".." + to);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<bool> is_ancestor(const std::string& a, const std::string& b) override {
+    if (non_ancestors.count(a + ".." + b)) return false;
+    if (positions_.count(b)) return merged.count(a) > 0;  // b is a base commit: "merged" ones are below it
+    return std::nullopt;
+  }
+  std::optional<bool> path_exists(const std::string& commit, const std::string& path) override {
+    if (paths.count(commit + ":" + path)) return true;
+    if (missing_paths.count(commit + ":" + path)) return false;
+    return std::nullopt;
+  }
 
   const Definitions& defs() const { return *defs_.at(hex40('d')); }
 
   std::set<std::string> merged;
+  std::map<std::string, std::vector<std::string>> files;  // "from..to" -> changed paths
+  std::set<std::string> non_ancestors;                    // "a..b" where a is not an ancestor of b
+  std::set<std::string> paths, missing_paths;             // "commit:path"
 
  private:
   std::map<std::string, std::shared_ptr<Definitions>> defs_;
@@ -82,6 +100,32 @@ class EventFactory {
     e.status = status;
     e.claim = claim;
     if (status == "blocked") e.reason = "waiting";
+    return e;
+  }
+  Event handoff(const std::string& actor, const std::string& task, const std::string& role, const std::string& claim,
+                const std::string& commit = hex40('c'), std::vector<std::string> files = {"services/x.go"}) {
+    Event e = make(EventType::handoff, actor, task, role);
+    e.claim = claim;
+    e.branch = "agent/" + role;
+    e.commit = commit;
+    e.merge_base = hex40('b');
+    e.files = std::move(files);
+    e.patch_id = "p-" + commit.substr(0, 4);
+    return e;
+  }
+  Event review(const std::string& actor, const std::string& task, const std::string& role, const std::string& decision,
+               const std::string& commit = hex40('c')) {
+    Event e = make(EventType::review, actor, task, role);
+    e.decision = decision;
+    e.commit = commit;
+    return e;
+  }
+  Event acceptance(const std::string& actor, const std::string& task, const std::string& command, const std::string& result,
+                   const std::string& commit = hex40('c')) {
+    Event e = evidence(actor, task, result);
+    e.kind = "acceptance";
+    e.command = command;
+    e.commit = commit;
     return e;
   }
   Event evidence(const std::string& actor, const std::string& task, const std::string& result) {

@@ -82,8 +82,10 @@ TEST_CASE("replay: claim rules and their reason codes", "[replay]") {
   }
   SECTION("done task") {
     Event c = x.claim("agent-a", "A-1", "backend");
+    REQUIRE_FALSE(push(x.s, x.repo, x.f.acceptance("agent-a", "A-1", "true", "pass")));
+    REQUIRE_FALSE(push(x.s, x.repo, x.f.handoff("agent-a", "A-1", "backend", c.id)));
     x.repo.merged.insert(testing::hex40('c'));
-    Event done = x.f.status("agent-a", "A-1", "backend", "done", c.id);
+    Event done = x.f.status("alice", "A-1", "coord", "done");
     done.commit = testing::hex40('c');
     REQUIRE_FALSE(push(x.s, x.repo, done));
     CHECK(push(x.s, x.repo, x.f.claim("agent-a", "A-1", "backend")) == Code::ILLEGAL_TRANSITION);
@@ -113,10 +115,19 @@ TEST_CASE("replay: status transitions", "[replay]") {
     b.blocked_by = "GHOST";
     CHECK(push(x.s, x.repo, b) == Code::UNKNOWN_TASK);
   }
-  SECTION("done needs the commit on base") {
+  SECTION("done needs a handoff, merge-ready items and the commit on base") {
+    CHECK(push(x.s, x.repo, done) == Code::ILLEGAL_TRANSITION);  // in_progress: hand it off first
+    REQUIRE_FALSE(push(x.s, x.repo, x.f.handoff("agent-a", "A-1", "backend", c.id)));
+    CHECK(x.s.task("A-1").status == TaskStatus::in_review);
+    CHECK(push(x.s, x.repo, done) == Code::EVIDENCE_MISSING);  // acceptance check `true` never ran
+    REQUIRE_FALSE(push(x.s, x.repo, x.f.acceptance("agent-a", "A-1", "true", "pass")));
     CHECK(push(x.s, x.repo, done) == Code::NOT_MERGED);
     Event no_commit = x.f.status("agent-a", "A-1", "backend", "done", c.id);
     CHECK(push(x.s, x.repo, no_commit) == Code::EVENT_INVALID);
+    Event other = done;
+    other.commit = testing::hex40('9');
+    x.repo.merged.insert(testing::hex40('9'));
+    CHECK(push(x.s, x.repo, other) == Code::EVENT_INVALID);  // not the handed-off commit
     x.repo.merged.insert(testing::hex40('c'));
     REQUIRE_FALSE(push(x.s, x.repo, done));
     CHECK(x.s.task("A-1").status == TaskStatus::done);

@@ -1,0 +1,143 @@
+// git agentq handoff: the runbook's handoff, computed rather than typed: branch, commit, the
+// commits and files since the base branch (libgit2, from merge-base(base, commit)), the commands
+// run on that commit with their results, risks, the next slice, and for defects the root cause.
+// The task goes to in_review; the routed reviewer roles are printed.
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "core/merge_ready.h"
+#include "core/routing.h"
+#include "core/rules.h"
+#include "gitstore/git_repo_view.h"
+#include "gitstore/process.h"
+#include "gitstore/worktrees.h"
+
+namespace agentq::cli {
+
+int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("handoff",
+            "handoff TASK --commit SHA [--branch B] [--risks TEXT] [--next TEXT] "
+            "[--root-cause TEXT --owning-file PATH --proof-command CMD] [--offline]",
+            "Hand a task off for review at an exact commit; the task goes to in_review.", true);
+  args.add()("task", "", cxxopts::value<std::string>())("commit", "the commit handed off (default: HEAD)",
+                                                        cxxopts::value<std::string>(), "SHA")(
+      "branch", "the branch it is on (default: the claim's branch)", cxxopts::value<std::string>(), "B")(
+      "risks", "remaining risks and blockers", cxxopts::value<std::string>(), "TEXT")(
+      "next", "the next recommended slice", cxxopts::value<std::string>(), "TEXT")(
+      "root-cause", "defects: the root cause, in one sentence", cxxopts::value<std::string>(), "TEXT")(
+      "owning-file", "defects: the file where the root cause was fixed", cxxopts::value<std::string>(), "PATH")(
+      "proof-command", "defects: the command that proves it (needs passing evidence)", cxxopts::value<std::string>(),
+      "CMD");
+  add_event_id_option(args);
+  args.positional({"task"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const auto& opt = **parsed;
+  const std::string task = opt_str(opt, "task");
+  if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq handoff TASK --commit SHA"));
+  auto event_id = event_id_option(opt);
+  if (!event_id) return ctx.out.error(event_id.error());
+  auto q = open_queue();
+  if (!q) return ctx.out.error(q.error());
+  auto actor = require_actor(ctx, *q);
+  if (!actor) return ctx.out.error(actor.error());
+  const Task* t = q->defs().task(task);
+  if (!t) return ctx.out.error(Error::unknown_task(task));
+  auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));
+  if (!commit) return ctx.out.error(commit.error());
+
+  const TaskState& ts = q->state().task(task);
+  Acting how = acting_on(*q, *actor, task);
+  Event e;
+  e.type = EventType::handoff;
+  e.id = *event_id;
+  e.task = task;
+  e.actor = *actor;
+  e.role = how.role;
+  e.claim = how.claim;
+  e.lane = ts.lane ? std::optional<int64_t>(ts.lane) : std::nullopt;
+  e.commit = *commit;
+  e.branch = opt_str(opt, "branch", ts.branch);
+  if (e.branch.empty()) {
+    std::string head = q->repo().head_branch();
+    e.branch = head.rfind("refs/heads/", 0) == 0 ? head.substr(11) : lane_branch(q->defs(), t->role, ts.lane ? ts.lane : 1);
+  }
+  e.risks = opt_str(opt, "risks");
+  e.next = opt_str(opt, "next");
+  e.root_cause = opt_str(opt, "root-cause");
+  e.owning_file = opt_str(opt, "owning-file");
+  e.proof_command = opt_str(opt, "proof-command");
+
+  auto merge_base = q->repo().merge_base(q->base_tip(), *commit);
+  if (!merge_base)
+    return ctx.out.error(Error(Code::NOT_BASED_ON_BASE, short_id(*commit) + " shares no history with " + q->state().base));
+  e.merge_base = *merge_base;
+  auto commits = commits_between(q->repo(), *merge_base, *commit);
+  if (!commits) return ctx.out.error(commits.error());
+  e.commits = *commits;
+  auto files = diff_paths(q->repo(), *merge_base, *commit);
+  if (!files) return ctx.out.error(files.error());
+  e.files = *files;
+  auto pid = patch_id(q->repo(), *merge_base, *commit);
+  if (!pid) return ctx.out.error(pid.error());
+  e.patch_id = *pid;
+  for (const auto& ev : ts.evidence)
+    if (ev.commit == *commit) e.evidence.push_back(ev.id);
+
+  // With a remote, reviewers and CI in other clones must be able to fetch the commit.
+  const std::string remote = q->defs().policy.remote;
+  if (!remote.empty() && q->repo().config_get("remote." + remote + ".url") && !ctx.offline) {
+    auto pushed = run_git({"push", "--quiet", "--force-with-lease", remote, *commit + ":refs/heads/" + e.branch},
+                          git_cwd(q->repo()));
+    if (!pushed || pushed->exit_code != 0)
+      return ctx.out.error(Error(Code::REMOTE_UNREACHABLE,
+                                 "cannot push " + e.branch + " to " + remote + ": " +
+                                     (pushed ? pushed->err : pushed.error().message),
+                                 {}, "check the remote, or hand off with --offline and sync later"));
+  }
+
+  auto w = q->write(e);
+  if (!w) return ctx.out.error(w.error());
+  const auto reviewers = routed_roles(q->defs(), e.files);
+  const bool deps_ok = undone_dependencies(q->state(), *t).empty();
+  if (ctx.out.json_mode) {
+    json h = event_json(w->event);
+    ctx.out.emit(json{{"ok", true},
+                      {"noop", w->noop},
+                      {"task", task},
+                      {"status", std::string(to_string(q->state().task(task).status))},
+                      {"depends_on_satisfied", deps_ok},
+                      {"reviewers", reviewers},
+                      {"handoff", h},
+                      {"commit", w->commit}});
+    return report_written(ctx, *w);
+  }
+  const TaskState& now = q->state().task(task);
+  ctx.out.line(ctx.out.bold("handoff " + task) + " -> " + std::string(to_string(now.status)));
+  ctx.out.line("  task_id:              " + task);
+  ctx.out.line("  status:               " + std::string(to_string(now.status)));
+  ctx.out.line("  depends_on satisfied: " + std::string(deps_ok ? "yes" : "no"));
+  ctx.out.line("  branch:               " + e.branch);
+  ctx.out.line("  commit:               " + *commit);
+  ctx.out.line("  commits since base:   " + std::to_string(e.commits.size()) + " (since " + short_id(e.merge_base) + ")");
+  ctx.out.line("  files changed:        " + std::to_string(e.files.size()));
+  for (const auto& f : e.files) ctx.out.line("    " + f);
+  ctx.out.line(e.evidence.empty() ? "  tests run:            none recorded on this commit" : "  tests run:");
+  for (const auto& ev : now.evidence)
+    if (ev.commit == *commit)
+      ctx.out.line("    " + (ev.result == "pass" ? ctx.out.green("pass") : ctx.out.red("fail")) + "  " + ev.command +
+                   (ev.exit_code ? "  (exit " + std::to_string(*ev.exit_code) + ")" : ""));
+  ctx.out.line("  risks:                " + (e.risks.empty() ? std::string("-") : e.risks));
+  ctx.out.line("  next:                 " + (e.next.empty() ? std::string("-") : e.next));
+  if (!e.root_cause.empty()) {
+    ctx.out.line("  root cause:           " + e.root_cause);
+    ctx.out.line("  owning file:          " + e.owning_file);
+    ctx.out.line("  proof command:        " + e.proof_command);
+  }
+  std::string list;
+  for (const auto& r : reviewers) list += (list.empty() ? "" : ", ") + r;
+  ctx.out.line("  reviewers:            " + (list.empty() ? std::string("none routed") : list));
+  return report_written(ctx, *w);
+}
+
+}  // namespace agentq::cli
