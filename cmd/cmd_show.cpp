@@ -1,6 +1,7 @@
 // git agentq show TASK / log [TASK]
 #include "cmd/args.h"
 #include "cmd/common.h"
+#include "core/merge_ready.h"
 #include "core/rules.h"
 
 namespace agentq::cli {
@@ -20,6 +21,19 @@ int cmd_show(Context& ctx, const std::vector<std::string>& argv) {
   const Task* t = d.task(id);
   if (!t && !q->state().tasks.count(id)) return ctx.out.error(Error::unknown_task(id));
   json j = task_json(d, q->state(), id);
+  std::vector<ReadyItem> items;
+  if (t) {
+    items = merge_ready_items(q->state(), d, *t, RepoFacts{}, false);
+    json reviewers = json::array();
+    for (const auto& r : required_reviewers(q->state(), d, *t)) {
+      std::string state = "approved";
+      for (const auto& i : items)
+        if (i.role == r) state = std::string(code_name(i.code));
+      reviewers.push_back({{"role", r}, {"state", state}});
+    }
+    j["reviewers"] = reviewers;
+    j["merge_ready"] = {{"ok", items.empty()}, {"items", items_json(id, items)}};
+  }
   if (ctx.out.json_mode) {
     ctx.out.emit(j);
     return 0;
@@ -63,7 +77,17 @@ int cmd_show(Context& ctx, const std::vector<std::string>& argv) {
                  std::to_string(h.files.size()) + " file(s) changed");
   }
   for (const auto& r : ts.reviews)
-    ctx.out.line("review:      " + r.decision + " by " + r.actor + " (" + r.role + ") at " + short_id(r.commit));
+    ctx.out.line("review:      " + r.decision + " by " + r.actor + " (" + r.role + ") at " + short_id(r.commit) +
+                 (r.note.empty() ? "" : ": " + r.note));
+  if (ts.handoff && ts.status != TaskStatus::done) {
+    if (items.empty()) {
+      ctx.out.line("merge-ready: " + ctx.out.green("yes") + " (as far as the log says; 'git agentq merge-ready " + id +
+                   "' also checks the tree and the remote)");
+    } else {
+      ctx.out.line("merge-ready: no");
+      for (const auto& i : items) ctx.out.line("  " + std::string(code_name(i.code)) + ": " + i.message);
+    }
+  }
   return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include "cmd/args.h"
 #include "cmd/common.h"
+#include "core/merge_ready.h"
 #include "core/rules.h"
 #include "gitstore/system.h"
 
@@ -36,6 +37,17 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
   if (!role.empty() && !d.role(role)) return ctx.out.error(Error::unknown_role(role));
 
   auto ready = ready_tasks(s, d, role);
+  // The review queue: for each reviewer role, the tasks in review that still need its approval
+  // of their current commit; and the tasks in review that need nothing more.
+  std::map<std::string, std::vector<std::string>> review_queue;
+  std::vector<std::string> mergeable;
+  for (const Task& t : d.tasks) {
+    if (s.task(t.id).status != TaskStatus::in_review) continue;
+    auto items = merge_ready_items(s, d, t, RepoFacts{}, false);
+    if (items.empty()) mergeable.push_back(t.id);
+    for (const auto& i : items)
+      if (!i.role.empty() && (role.empty() || role == i.role || role == t.role)) review_queue[i.role].push_back(t.id);
+  }
   std::map<std::string, std::map<std::string, int>> counts;
   for (const Role& r : d.roles) {
     if (!role.empty() && r.name != role) continue;
@@ -72,6 +84,10 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
     json rj = json::array();
     for (const auto& r : ready) rj.push_back({{"id", r.task->id}, {"role", r.task->role}, {"lane", r.lane}});
     j["ready"] = rj;
+    json rq = json::object();
+    for (const auto& [r, ids] : review_queue) rq[r] = ids;
+    j["review_queue"] = rq;
+    j["merge_ready"] = mergeable;
     ctx.out.emit(j);
     return 0;
   }
@@ -112,6 +128,21 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
   section(TaskStatus::in_progress, "in progress");
   section(TaskStatus::blocked, "blocked");
   section(TaskStatus::in_review, "in review");
+  if (!review_queue.empty()) {
+    ctx.out.line();
+    ctx.out.line(ctx.out.bold("review queue"));
+    for (const auto& [r, ids] : review_queue) {
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      ctx.out.line("  " + pad(r, 18) + list);
+    }
+  }
+  if (!mergeable.empty()) {
+    std::string list;
+    for (const auto& id : mergeable) list += (list.empty() ? "" : ", ") + id;
+    ctx.out.line();
+    ctx.out.line(ctx.out.bold("merge-ready") + "  " + list + ctx.out.dim("   (git agentq merge TASK)"));
+  }
   if (!ready.empty()) {
     ctx.out.line();
     ctx.out.line(ctx.out.bold("ready"));

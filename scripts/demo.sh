@@ -18,7 +18,7 @@ run() { printf "${D}\$ %s${N}\n" "$*"; "$@"; }
 
 step "a repository with queue definitions on main"
 mkdir "$work/repo" && cd "$work/repo" && git init -q
-mkdir .agentq services
+mkdir .agentq services doc
 cat > .agentq/queue.yaml <<'YAML'
 version: 1
 policy:
@@ -34,18 +34,21 @@ actors:
   agent-b: { roles: [B-ui], model: model-x }
   agent-d: { roles: [D-arch], model: model-y }
   alice:   { roles: [coordinator], human: true }
+reviews:
+  routes:
+    - { paths: ["doc/api/**"], require: [D-arch] }
 tasks:
   - id: A-P7-001
     title: Harden provisioning retries
     role: A-backend
     acceptance_checks:
       - test -f services/retry.txt
+      - grep -q "max_attempts" services/retry.txt
   - id: B-UX-001
     title: Show retry state in the UI
     role: B-ui
     depends_on: [A-P7-001]
 YAML
-echo "retries: 3" > services/retry.txt.orig
 git add -A && git commit -qm "queue definitions"
 run cat .agentq/queue.yaml
 
@@ -57,31 +60,45 @@ run git agentq ready
 
 step "claim: agent-a takes the next backend task"
 run git agentq claim --next --role A-backend --actor agent-a
-run git agentq status
 
 step "a second claim of the same task is refused"
 run git agentq claim A-P7-001 --actor agent-a || echo "(exit $?)"
 
-step "agent-a implements on its lane branch and records evidence"
+step "agent-a implements on its lane branch; check runs the acceptance checks in a clean worktree"
 git switch -q -c agent/A-backend
-mv services/retry.txt.orig services/retry.txt && git add -A && git commit -qm "provisioning: bounded retries"
-run git agentq evidence A-P7-001 --command "test -f services/retry.txt" --exit-code 0 --kind runtime --actor agent-a
+mkdir -p doc/api && echo "retries: 3" > services/retry.txt && echo "GET /retries" > doc/api/retries.md
+git add -A && git commit -qm "provisioning: bounded retries"
+run git agentq check A-P7-001 --actor agent-a || echo "(exit $?: one check failed; every result is recorded)"
+
+step "fix, check again, hand off: files and commits are computed, the API doc routes review to D-arch"
+echo "max_attempts: 3" >> services/retry.txt && git commit -qam "retries: name the bound"
+run git agentq check A-P7-001 --actor agent-a
+run git agentq handoff A-P7-001 --actor agent-a --risks "none known" --next "expose retry metrics"
+
+step "the reviewer asks for changes; the task goes back to agent-a"
+run git agentq review A-P7-001 --decision changes_requested --commit HEAD --note "document the backoff" --actor agent-d
 run git agentq show A-P7-001
 
-step "the evidence is a git note on the implementation commit"
+step "agent-a fixes, records new evidence and hands off again; D-arch approves that exact commit"
+echo "backoff: exponential" >> doc/api/retries.md && git commit -qam "doc: backoff"
+run git agentq check A-P7-001 --actor agent-a
+run git agentq handoff A-P7-001 --actor agent-a
+run git agentq review A-P7-001 --decision approved --commit HEAD --note "looks right" --actor agent-d
+
+step "evidence, handoffs and reviews are git notes on the implementation commit"
 run git log -1 --notes=agentq --format='%h %s%n%N' HEAD
 
-step "done is refused until the commit is on main"
-run git agentq set-status A-P7-001 done --commit HEAD --actor agent-a || echo "(exit $?)"
-
-step "the coordinator merges and marks it done"
-git switch -q main && git merge -q --ff-only agent/A-backend
-run git agentq set-status A-P7-001 done --commit main --actor alice
+step "the coordinator: merge-ready lists anything missing; merge fast-forwards main and records done"
+git switch -q main
+run git agentq merge-ready A-P7-001
+run git agentq merge A-P7-001 --actor alice
+run git log --oneline -3 main
 run git agentq ready
 run git agentq status
 
-step "validate: replay every event against the definitions and the notes"
+step "validate and git-check: replay every event against the definitions, the notes and the branches"
 run git agentq validate
+run git agentq git-check
 run git agentq log
 
 printf '\nthe demo repository is in %s\n' "$work"

@@ -151,12 +151,22 @@ TEST_CASE("review flow: a critical-scope change is routed to two reviewer roles"
   for (auto& i : j["items"])
     if (i["code"] == "REVIEW_MISSING") roles.push_back(i["role"]);
   CHECK(roles == std::vector<std::string>{"D-arch", "E-governance"});
+  // the board shows the review queue by reviewer role
+  auto board = f.sb.aq_json(f.repo, {"status"});
+  CHECK(board["review_queue"]["D-arch"] == nlohmann::json::array({"CRIT"}));
+  CHECK(board["review_queue"]["E-governance"] == nlohmann::json::array({"CRIT"}));
+  CHECK(f.sb.aq(f.repo, {"status"}).out.find("review queue") != std::string::npos);
   REQUIRE(f.aq({"review", "CRIT", "--decision", "approved", "--commit", c}, "archie").code == 0);
   CHECK(f.codes("CRIT") == std::vector<std::string>{"REVIEW_MISSING"});
   REQUIRE(f.aq({"review", "CRIT", "--decision", "approved", "--commit", c}, "govvy").code == 0);
   f.sb.git_ok(f.repo, {"checkout", "-q", "main"});
   CHECK(f.ready("CRIT")["ok"] == true);
-  // the board shows the review queue by reviewer role until then
+  board = f.sb.aq_json(f.repo, {"status"});
+  CHECK(board["review_queue"].empty());
+  CHECK(board["merge_ready"] == nlohmann::json::array({"CRIT"}));
+  auto show = f.sb.aq_json(f.repo, {"show", "CRIT"});
+  CHECK(show["reviewers"][0]["state"] == "approved");
+  CHECK(show["merge_ready"]["ok"] == true);
 }
 
 TEST_CASE("review flow: self-approval and same-model review", "[review]") {
