@@ -26,6 +26,7 @@ actors:
   archie: { roles: [D-arch], model: model-y }
   twin: { roles: [D-arch], model: model-x }
   govvy: { roles: [E-governance], model: model-z }
+  hybrid: { roles: [backend, D-arch], model: model-h }
   alice: { roles: [coord], human: true }
 reviews:
   routes:
@@ -417,4 +418,33 @@ TEST_CASE("review flow: git-check finds missing branches, branches held twice an
   CHECK(v["findings"][0]["task"] == "CRIT");
   CHECK(f.sb.aq_json(f.repo, {"show", "CRIT"})["status"] == "done");
   CHECK(f.sb.aq_json(f.repo, {"show", "BUG"})["status"] == "in_progress");
+}
+
+TEST_CASE("review flow: an implementer never approves its own work", "[review]") {
+  Flow f;
+  const std::string c = f.work("CRIT", {{"doc/api/x.md", "a"}}, "hybrid");
+  REQUIRE(f.aq({"check", "CRIT"}, "hybrid").code == 0);
+  REQUIRE(f.aq({"handoff", "CRIT"}, "hybrid").code == 0);
+  Run self = f.aq({"review", "CRIT", "--decision", "approved", "--commit", c, "--role", "D-arch"}, "hybrid");
+  CHECK(self.code == 3);
+  CHECK(self.err.find("error[SELF_APPROVAL]") != std::string::npos);
+  CHECK(f.sb.aq_json(f.repo, {"show", "CRIT"})["reviews"].empty());
+}
+
+TEST_CASE("review flow: merge refuses a base branch checked out in another worktree", "[review]") {
+  Flow f;
+  const std::string c = f.work("CRIT", {{"doc/api/x.md", "a"}});
+  REQUIRE(f.aq({"check", "CRIT"}, "dev").code == 0);
+  REQUIRE(f.aq({"handoff", "CRIT"}, "dev").code == 0);
+  REQUIRE(f.aq({"review", "CRIT", "--decision", "approved", "--commit", c}, "archie").code == 0);
+  f.sb.git_ok(f.repo, {"checkout", "-q", "--detach"});
+  f.sb.git_ok(f.repo, {"worktree", "add", "-q", f.sb.path("coord"), "main"});
+  Run r = f.aq({"merge", "CRIT"}, "alice");
+  CHECK(r.code == 3);
+  CHECK(r.err.find("error[BRANCH_IN_USE]") != std::string::npos);
+  CHECK(r.err.find(f.sb.path("coord")) != std::string::npos);
+  Run there = f.sb.aq(f.sb.path("coord"), {"merge", "CRIT", "--actor", "alice"});
+  INFO(there.err);
+  CHECK(there.code == 0);
+  CHECK(f.sb.git_ok(f.sb.path("coord"), {"rev-parse", "HEAD"}) == c);
 }
