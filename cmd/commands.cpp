@@ -20,6 +20,8 @@ int cmd_review(Context&, const std::vector<std::string>&);
 int cmd_merge_ready(Context&, const std::vector<std::string>&);
 int cmd_merge(Context&, const std::vector<std::string>&);
 int cmd_git_check(Context&, const std::vector<std::string>&);
+int cmd_ci_check(Context&, const std::vector<std::string>&);
+int cmd_override(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -38,6 +40,8 @@ const std::vector<Command>& commands() {
       {"merge-ready", "every item a merge still needs, with codes and fixes", cmd_merge_ready},
       {"merge", "merge-ready, fast-forward base, record done, push atomically", cmd_merge},
       {"git-check", "cross-check the queue with the branches", cmd_git_check},
+      {"ci-check", "CI on origin: fetch and check everything, text/json/junit, fails closed", cmd_ci_check},
+      {"override", "audited emergency bypass of the base-branch gate (humans only)", cmd_override},
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
   };

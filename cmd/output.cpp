@@ -58,6 +58,8 @@ void Output::line(const std::string& t) const {
 
 void Output::emit(const json& j) const { std::cout << j.dump(2) << "\n"; }
 
+void Output::raw(const std::string& text) const { std::cout << text; }
+
 void Output::progress(const std::string& t) const {
   if (quiet || json_mode || !isatty(2)) return;
   std::cerr << t << "\n";

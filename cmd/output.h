@@ -30,6 +30,8 @@ class Output {
   void line(const std::string& text = {}) const;
   // stdout, pretty JSON (printed whatever -q says: the caller asked for it).
   void emit(const json& j) const;
+  // stdout, a finished document (JUnit XML, a report) as is.
+  void raw(const std::string& text) const;
   // Progress and notices on stderr when it is a terminal (never with -q or --json).
   void progress(const std::string& text) const;
 

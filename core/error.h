@@ -68,7 +68,8 @@ namespace agentq {
   X(NOTE_MISMATCH, 1)                   \
   X(NOTHING_READY, 3)                   \
   X(BRANCH_MISSING, 1)                  \
-  X(COMMIT_MISSING, 1)
+  X(COMMIT_MISSING, 1)                  \
+  X(UNTRACKED_BASE_COMMIT, 1)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -124,7 +124,7 @@ constexpr std::array<TypeSpec, 12> kSpecs = {{
     {EventType::review, bits("actor", "task", "role", "commit", "decision"), bits("note", "exception_note")},
     {EventType::promote, bits("actor", "release", "commit", "risks", "rollback"), bits("role", "tasks")},
     {EventType::void_, bits("actor", "event", "reason"), bits("role", "task")},
-    {EventType::override_, bits("actor", "task", "reason"), bits("role", "commit")},
+    {EventType::override_, bits("actor", "task", "reason", "commit"), bits("role", "commits")},
     {EventType::gate, bits("actor", "run", "gate", "passed"), bits("role", "task", "stage", "state", "codes", "reason")},
     {EventType::run, bits("actor", "run", "state"), bits("role", "task", "stage", "codes", "reason")},
 }};

@@ -8,6 +8,7 @@ std::vector<std::string> named_commits(const Event& e) {
     case EventType::handoff:
     case EventType::review:
     case EventType::promote:
+    case EventType::override_:  // an emergency bypass is noted on the commit it let through
       if (!e.commit.empty()) return {e.commit};
       return {};
     default:

@@ -10,7 +10,7 @@
 namespace agentq {
 
 // The implementation commits `e` talks about: the tested commit of evidence, the handed-off,
-// reviewed and promoted commits. Duplicates removed, order kept.
+// reviewed and promoted commits, and the commit an override let through.
 std::vector<std::string> named_commits(const Event& e);
 
 // The line `e` contributes to each named commit's note (without the newline).

@@ -239,6 +239,15 @@ Status check_evidence(const QueueState& s, const Event& e, const Task& t) {
   return {};
 }
 
+// Overrides are the audited emergency bypass of the base-branch gate: only a human decides.
+Status check_override(const Event& e, const Definitions& d) {
+  const Actor* a = d.actor(e.actor);
+  if (!a || !a->human)
+    return fail(Error(Code::NOT_HUMAN, "only an actor with human: true may override the merge gate", {},
+                      "ask a human coordinator"));
+  return {};
+}
+
 Status check_void(const QueueState& s, const Event& e, const Definitions& d) {
   const Actor* a = d.actor(e.actor);
   if (!a || !a->human)
@@ -309,6 +318,7 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
     case EventType::handoff: return check_handoff(s, e, d, *t, repo);
     case EventType::review: return check_review(s, e, d, *t);
     case EventType::void_: return check_void(s, e, d);
+    case EventType::override_: return check_override(e, d);
     default:
       return fail(Error(Code::EVENT_INVALID, std::string(to_string(e.type)) + " events are not supported by this git-agentq",
                         {}, "upgrade git-agentq"));
@@ -330,6 +340,20 @@ void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t ha
     s.release = e.release;
     s.remote = e.remote;
     s.init_commit = commit;
+    s.init_defs = e.defs;
+    return;
+  }
+  if (e.type == EventType::override_) {
+    Override o;
+    o.id = e.id;
+    o.task = e.task;
+    o.actor = e.actor;
+    o.reason = e.reason;
+    o.at = e.at;
+    o.commit = e.commit;
+    o.commits = e.commits;
+    s.overrides.push_back(std::move(o));
+    s.task_mut(e.task).overrides.push_back(e.id);
     return;
   }
   if (e.type == EventType::void_) {

@@ -66,6 +66,11 @@ struct Finding {
   bool voided = false;   // acknowledged by a human `void` event
 };
 
+struct Override {
+  std::string id, task, actor, reason, at, commit;
+  std::vector<std::string> commits;  // the commits it lets onto base
+};
+
 struct Promotion {
   std::string id, commit, release, actor, at;
   std::vector<std::string> tasks;
@@ -75,12 +80,14 @@ struct QueueState {
   bool initialised = false;
   std::string base, release, remote;
   std::string init_commit;
+  std::string init_defs;  // the base tip when the queue started: base commits after it need a task
   std::map<std::string, TaskState> tasks;  // only tasks some event touched
   std::unordered_map<std::string, uint64_t> event_ids;  // id -> hash of its content key
   std::unordered_map<std::string, std::string> id_commits;  // id -> event commit
   std::set<std::string> released_claims;  // claim ids that no longer hold (fencing)
   std::vector<Finding> illegal;  // events skipped by replay
   std::vector<Promotion> promotions;
+  std::vector<Override> overrides;
   // role -> lane -> the task holding it (in_progress, blocked or in_review).
   std::map<std::string, std::map<int, std::string>> lane_holders;
   std::string last_defs;  // the definitions commit the last applied event named

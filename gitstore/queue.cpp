@@ -55,9 +55,9 @@ Status Queue::prepare_uninitialised(const std::string& base, const std::string& 
 }
 
 Status Queue::load(const LoadOptions& options) {
-  auto tip = log_tip();
+  auto tip = repo().ref(options.log_ref);
   if (!tip)
-    return fail(Error(Code::NO_QUEUE, std::string("no queue here: ") + kLogRef + " does not exist", {},
+    return fail(Error(Code::NO_QUEUE, "no queue here: " + options.log_ref + " does not exist", {},
                       "run 'git agentq init' (or 'git agentq sync' in a clone of a repository that has one)"));
   impl_->keep_log = options.keep_log;
   auto slice = read_log(repo(), *tip);
@@ -67,8 +67,11 @@ Status Queue::load(const LoadOptions& options) {
     return fail(Error(Code::EVENT_INVALID, "the queue log does not start with an init event",
                       Location::in_commit(root.commit, kLogRef)));
   const Event& init = *root.event;
-  auto base_tip = find_base_tip(repo(), init.base, init.remote);
-  if (!base_tip) return fail(base_tip.error());
+  Result<std::string> base_tip =
+      options.base_remote.empty() ? find_base_tip(repo(), init.base, init.remote)
+                                  : repo().resolve_commit("refs/remotes/" + options.base_remote + "/" + init.base);
+  if (!base_tip)
+    return fail(Error(Code::GIT_ERROR, "the base branch is missing: " + base_tip.error().message));
   impl_->view = std::make_unique<GitRepoView>(repo(), *base_tip);
 
   const std::string defs_rev = options.defs_rev.empty() ? *base_tip : options.defs_rev;

@@ -21,6 +21,10 @@ namespace agentq {
 struct LoadOptions {
   std::string defs_rev;    // --defs REV: the definitions shown and cross-checked (default: base tip)
   bool keep_log = false;   // keep the decoded entries (validate, log)
+  // Judge other refs than the local ones (ci-check validates what the remote has, without
+  // touching local refs): the log ref, and an exact ref for policy.base.
+  std::string log_ref = kLogRef;
+  std::string base_remote;  // non-empty: the base tip is exactly refs/remotes/<base_remote>/<base>
 };
 
 struct Written {
@@ -41,7 +45,7 @@ class Queue {
 
   Repo& repo();
   const Repo& repo() const;
-  std::optional<std::string> log_tip() const;
+  std::optional<std::string> log_tip() const;  // of the local log ref (writers' ref)
 
   // Reads and replays the log (NO_QUEUE when there is none) and loads the definitions.
   Status load(const LoadOptions& options = {});

@@ -1,0 +1,75 @@
+#include "core/base_audit.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/glob.h"
+
+namespace agentq {
+
+BaseAudit audit_base(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& commits) {
+  std::unordered_set<std::string> done_work;                      // commits of done tasks
+  std::unordered_map<std::string, std::string> open_work;          // commit -> task not done yet
+  for (const auto& [id, t] : s.tasks) {
+    if (!t.handoff) continue;
+    if (t.status == TaskStatus::done) {
+      done_work.insert(t.done_commit);
+      done_work.insert(t.handoff->commits.begin(), t.handoff->commits.end());
+    } else {
+      open_work.emplace(t.handoff->commit, id);
+      for (const auto& c : t.handoff->commits) open_work.emplace(c, id);
+    }
+  }
+  std::unordered_map<std::string, const Override*> overridden;
+  for (const Override& o : s.overrides) {
+    overridden.emplace(o.commit, &o);
+    for (const auto& c : o.commits) overridden.emplace(c, &o);
+  }
+  const std::vector<std::string> defs_only = {".agentq/**"};
+  BaseAudit audit;
+  for (const BaseCommit& c : commits) {
+    if (done_work.count(c.id)) continue;
+    // A merge commit that brings a done task's work in.
+    if (std::any_of(c.parents.begin() + (c.parents.empty() ? 0 : 1), c.parents.end(),
+                    [&](const std::string& p) { return done_work.count(p) > 0; }))
+      continue;
+    if (auto o = overridden.find(c.id); o != overridden.end()) {
+      ReadyItem i;
+      i.code = Code::UNTRACKED_BASE_COMMIT;
+      i.commit = c.id;
+      i.message = c.id.substr(0, 12) + " reached " + d.policy.base + " by an override of " + o->second->task + " by " +
+                  o->second->actor + ": " + o->second->reason;
+      i.fix = "review it after the fact and mark " + o->second->task + " done when merge-ready";
+      audit.overridden.push_back(std::move(i));
+      continue;
+    }
+    const bool all_defs = !c.files.empty() && std::all_of(c.files.begin(), c.files.end(), [&](const std::string& f) {
+      return glob_match_any(defs_only, f);
+    });
+    if (all_defs) continue;
+    if (std::find(d.policy.exempt.authors.begin(), d.policy.exempt.authors.end(), c.author_email) !=
+        d.policy.exempt.authors.end())
+      continue;
+    if (!d.policy.exempt.paths.empty() && !c.files.empty() &&
+        std::all_of(c.files.begin(), c.files.end(),
+                    [&](const std::string& f) { return glob_match_any(d.policy.exempt.paths, f); }))
+      continue;
+    ReadyItem i;
+    i.code = Code::UNTRACKED_BASE_COMMIT;
+    i.commit = c.id;
+    auto open = open_work.find(c.id);
+    if (open != open_work.end()) {
+      i.message = c.id.substr(0, 12) + " on " + d.policy.base + " is work of " + open->second + ", which is " +
+                  std::string(to_string(s.task(open->second).status)) + ", not done";
+      i.fix = "finish it ('git agentq merge-ready " + open->second + "', then set-status done) or revert the commit";
+    } else {
+      i.message = c.id.substr(0, 12) + " on " + d.policy.base + " belongs to no task";
+      i.fix = "land work through a task ('git agentq merge'), exempt it in policy.exempt, or revert it";
+    }
+    audit.untracked.push_back(std::move(i));
+  }
+  return audit;
+}
+
+}  // namespace agentq

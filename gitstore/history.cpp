@@ -1,0 +1,37 @@
+#include "gitstore/history.h"
+
+#include "gitstore/git_repo_view.h"
+#include "gitstore/handles.h"
+
+namespace agentq {
+
+Result<FirstParentWalk> first_parent_since(const Repo& repo, const std::string& tip, const std::string& stop) {
+  FirstParentWalk walk;
+  std::string current = tip;
+  while (!current.empty()) {
+    if (current == stop) {
+      walk.reached_stop = true;
+      break;
+    }
+    git_oid oid;
+    git_commit* raw = nullptr;
+    if (!git::parse_oid(current, &oid) || git_commit_lookup(&raw, repo.raw(), &oid) != 0)
+      return fail(git::last_error("cannot read commit " + current.substr(0, 12)));
+    git::CommitPtr c(raw);
+    BaseCommit bc;
+    bc.id = current;
+    for (unsigned i = 0; i < git_commit_parentcount(raw); ++i) bc.parents.push_back(git::oid_str(*git_commit_parent_id(raw, i)));
+    if (const git_signature* a = git_commit_author(raw)) bc.author_email = a->email ? a->email : "";
+    if (!bc.parents.empty()) {
+      auto files = diff_paths(repo, bc.parents.front(), current);
+      if (!files) return fail(files.error());
+      bc.files = std::move(*files);
+    }
+    std::string next = bc.parents.empty() ? std::string() : bc.parents.front();
+    walk.commits.push_back(std::move(bc));
+    current = std::move(next);
+  }
+  return walk;
+}
+
+}  // namespace agentq
