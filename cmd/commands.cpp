@@ -22,6 +22,7 @@ int cmd_merge(Context&, const std::vector<std::string>&);
 int cmd_git_check(Context&, const std::vector<std::string>&);
 int cmd_ci_check(Context&, const std::vector<std::string>&);
 int cmd_override(Context&, const std::vector<std::string>&);
+int cmd_complete(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -44,6 +45,7 @@ const std::vector<Command>& commands() {
       {"override", "audited emergency bypass of the base-branch gate (humans only)", cmd_override},
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
+      {"complete", "", cmd_complete},  // hidden: words for shell completion
   };
   return table;
 }

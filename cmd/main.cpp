@@ -30,7 +30,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 void list_commands() {
   std::cout << "usage: git agentq [-C DIR] [--actor NAME] [--json] [-q] COMMAND [ARGS]\n\n"
                "A multi-agent work queue kept inside the repository.\n\ncommands:\n";
-  for (const Command& c : commands()) std::cout << "  " << pad(c.name, 12) << c.summary << "\n";
+  for (const Command& c : commands())
+    if (*c.summary) std::cout << "  " << pad(c.name, 12) << c.summary << "\n";
   std::cout << "\n'git agentq COMMAND -h' shows a command's options; 'git help agentq' opens the manual.\n";
 }
 

@@ -148,3 +148,24 @@ TEST_CASE("ground rules: an event may only name definitions base carried, never 
   CHECK(v["findings"][0]["message"].get<std::string>().find("not on the first-parent history") != std::string::npos);
   CHECK(sb.aq_json(repo, {"show", "A-1"})["status"] == "todo");
 }
+
+TEST_CASE("completion: commands, options, task ids and roles complete in bash", "[completion]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  const std::string script = std::string(AGENTQ_SOURCE_DIR) + "/hooks/completion/git-agentq.bash";
+  auto complete = [&](const std::string& line) {
+    // Split like readline would, complete the last word.
+    Run r = sb.run({"bash", "-c", "source '" + script + "'; read -ra COMP_WORDS <<< \"$LINE\"; "
+                                  "[[ $LINE == *' ' ]] && COMP_WORDS+=(''); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); "
+                                  "_git_agentq; printf '%s\\n' \"${COMPREPLY[@]}\""},
+                   repo, {{"LINE", line}});
+    return r.out;
+  };
+  CHECK(complete("git agentq cl").find("claim\n") != std::string::npos);
+  CHECK(complete("git agentq claim ").find("A-1\nA-2\nB-1") != std::string::npos);
+  CHECK(complete("git agentq claim --") .find("--next\n") != std::string::npos);
+  CHECK(complete("git agentq ready --role ").find("backend\nui") != std::string::npos);
+  CHECK(complete("git agentq set-status A-1 ").find("blocked") != std::string::npos);
+  CHECK(complete("git agentq review A-1 --decision ").find("changes_requested") != std::string::npos);
+  CHECK(complete("git agentq").find("merge-ready") == std::string::npos);  // "agentq" itself is the word
+}
