@@ -23,6 +23,8 @@ int cmd_git_check(Context&, const std::vector<std::string>&);
 int cmd_ci_check(Context&, const std::vector<std::string>&);
 int cmd_override(Context&, const std::vector<std::string>&);
 int cmd_complete(Context&, const std::vector<std::string>&);
+int cmd_stats(Context&, const std::vector<std::string>&);
+int cmd_graph(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -44,6 +46,8 @@ const std::vector<Command>& commands() {
       {"ci-check", "CI on origin: fetch and check everything, text/json/junit, fails closed", cmd_ci_check},
       {"override", "audited emergency bypass of the base-branch gate (humans only)", cmd_override},
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
+      {"stats", "latencies, retries, failure classes, queue depth (--json, --prometheus)", cmd_stats},
+      {"graph", "the dependency DAG coloured by status (dot or mermaid)", cmd_graph},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
       {"complete", "", cmd_complete},  // hidden: words for shell completion
   };
