@@ -72,7 +72,7 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
   const auto& opt = **parsed;
   const std::string task = opt_str(opt, "task");
   if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq check TASK"));
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());

@@ -43,7 +43,7 @@ int cmd_claim(Context& ctx, const std::vector<std::string>& argv) {
   auto event_id = event_id_option(opt);
   if (!event_id) return ctx.out.error(event_id.error());
 
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());
@@ -86,6 +86,7 @@ int cmd_claim(Context& ctx, const std::vector<std::string>& argv) {
     json j;
     j["ok"] = true;
     j["noop"] = w->noop;
+    j["pending"] = w->pending;
     j["task"] = done.task;
     j["claim"] = done.id;
     j["actor"] = done.actor;
@@ -118,7 +119,7 @@ int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
   if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq unclaim TASK"));
   auto event_id = event_id_option(**parsed);
   if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());
@@ -136,7 +137,7 @@ int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
   if (!w) return ctx.out.error(w.error());
   if (how.owner) forget_claim(q->repo(), task);
   if (ctx.out.json_mode)
-    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"task", task}, {"commit", w->commit}});
+    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"pending", w->pending}, {"task", task}, {"commit", w->commit}});
   else
     ctx.out.line("released " + ctx.out.bold(task) + ": back to todo");
   return report_written(ctx, *w);

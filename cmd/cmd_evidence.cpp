@@ -49,7 +49,7 @@ int cmd_evidence(Context& ctx, const std::vector<std::string>& argv) {
   auto event_id = event_id_option(opt);
   if (!event_id) return ctx.out.error(event_id.error());
 
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());
@@ -86,7 +86,8 @@ int cmd_evidence(Context& ctx, const std::vector<std::string>& argv) {
   auto w = q->write(e, attachments);
   if (!w) return ctx.out.error(w.error());
   if (ctx.out.json_mode) {
-    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"task", task}, {"evidence", w->event.id}, {"result", result},
+    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"pending", w->pending}, {"task", task}, {"evidence", w->event.id},
+                      {"result", result},
                       {"commit", w->commit}});
   } else {
     ctx.out.line("recorded " + (result == "pass" ? ctx.out.green("pass") : ctx.out.red("fail")) + " evidence for " +

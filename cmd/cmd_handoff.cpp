@@ -37,7 +37,7 @@ int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
   if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq handoff TASK --commit SHA"));
   auto event_id = event_id_option(opt);
   if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());
@@ -62,6 +62,12 @@ int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
     std::string head = q->repo().head_branch();
     e.branch = head.rfind("refs/heads/", 0) == 0 ? head.substr(11) : lane_branch(q->defs(), t->role, ts.lane ? ts.lane : 1);
   }
+  // The handoff pushes this branch; it must never be the base or release branch, which only
+  // merge and promote move.
+  if (e.branch == q->state().base || (!q->defs().policy.release.empty() && e.branch == q->defs().policy.release))
+    return ctx.out.error(Error::usage("cannot hand off on " + e.branch + ": it is a protected branch of the queue")
+                             .hint("hand off from the task's branch: --branch " +
+                                   lane_branch(q->defs(), t->role, ts.lane ? ts.lane : 1)));
   e.risks = opt_str(opt, "risks");
   e.next = opt_str(opt, "next");
   e.root_cause = opt_str(opt, "root-cause");

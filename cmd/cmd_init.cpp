@@ -6,31 +6,33 @@
 #include "gitstore/git_config.h"
 #include "gitstore/git_repo_view.h"
 #include "gitstore/notes.h"
-#include "gitstore/process.h"
+#include "gitstore/remote.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
 namespace {
-
-// Glob refspecs: an exact refspec for a ref the remote lacks would make every plain
-// `git fetch` fail; these patterns match nothing harmlessly.
-std::vector<std::string> queue_refspecs(const std::string& remote) {
-  return {"+refs/agent-queue/*:refs/remotes/" + remote + "/agent-queue/*",
-          "+refs/notes/agentq*:refs/remotes/" + remote + "/notes/agentq*"};
-}
 
 Status configure(Context& ctx, Queue& q, const std::string& remote) {
   Repo& repo = q.repo();
   AGENTQ_TRY(repo.config_add_unique("notes.displayRef", kNotesRef));
   AGENTQ_TRY(ensure_reflog(repo, kLogRef));
   if (remote.empty()) return {};
-  if (!repo.config_get("remote." + remote + ".url")) {
+  if (!remote_configured(repo, remote)) {
     ctx.out.warn("policy.remote is '" + remote + "' but this repository has no such remote; the queue stays local " +
                  "until it is added");
     return {};
   }
-  for (const auto& spec : queue_refspecs(remote)) AGENTQ_TRY(repo.config_add_unique("remote." + remote + ".fetch", spec));
-  return {};
+  return configure_queue_refspecs(repo, remote);
+}
+
+// Joins the queue the remote already has instead of starting a second one. False when the
+// remote has none.
+Result<bool> join_remote_queue(Queue& q, const std::string& base, const std::string& remote) {
+  AGENTQ_TRY(q.prepare_uninitialised(base, remote));
+  auto joined = q.sync("");
+  if (joined) return true;
+  if (joined.error().code == Code::NO_QUEUE) return false;
+  return fail(joined.error());
 }
 
 }  // namespace
@@ -59,23 +61,12 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
 
   if (auto st = configure(ctx, *q, remote); !st) return ctx.out.error(st.error());
 
-  // Join a queue that already exists on the remote instead of starting a second one.
-  if (!q->log_tip() && !remote.empty() && q->repo().config_get("remote." + remote + ".url")) {
-    const std::string cwd = q->repo().workdir().empty() ? q->repo().git_dir() : q->repo().workdir();
-    auto fetched = run_git({"fetch", "--quiet", remote}, cwd);
-    if (!fetched || fetched->exit_code != 0)
-      return ctx.out.error(Error(Code::REMOTE_UNREACHABLE,
-                                 "cannot fetch from " + remote + ": " + (fetched ? fetched->err : fetched.error().message),
-                                 {}, "check the remote, or remove policy.remote for a local-only queue"));
-    if (auto theirs = q->repo().ref("refs/remotes/" + remote + "/agent-queue/log")) {
-      auto cas = compare_and_swap(q->repo(), kLogRef, *theirs, std::nullopt, "agentq: join the queue of " + remote);
-      if (!cas) return ctx.out.error(cas.error());
-      if (auto notes = q->repo().ref("refs/remotes/" + remote + "/notes/agentq"))
-        (void)compare_and_swap(q->repo(), kNotesRef, *notes, std::nullopt, "agentq: notes of " + remote);
-    }
+  const bool replicated = remote_configured(q->repo(), remote);
+  if (!q->log_tip() && replicated) {
+    if (auto joined = join_remote_queue(*q, base, remote); !joined) return ctx.out.error(joined.error());
   }
 
-  if (q->log_tip()) {
+  auto already = [&]() -> int {
     auto st = q->load();
     if (!st) return ctx.out.error(st.error());
     if (ctx.out.json_mode) {
@@ -91,7 +82,8 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
                    " events, init " + short_id(q->state().init_commit) + ")");
     }
     return 0;
-  }
+  };
+  if (q->log_tip()) return already();
 
   if (auto st = q->prepare_uninitialised(base, remote); !st) return ctx.out.error(st.error());
   if (q->defs().policy.base != base)
@@ -110,6 +102,12 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
   e.remote = remote;
   e.actor = *actor;
   auto w = q->write(e);
+  if (!w && w.error().code == Code::LOST_RACE && replicated) {
+    // Another clone published its init first: join that queue.
+    if (auto joined = join_remote_queue(*q, base, remote); !joined || !*joined)
+      return ctx.out.error(joined ? w.error() : joined.error());
+    return already();
+  }
   if (!w) return ctx.out.error(w.error());
   if (ctx.out.json_mode) {
     json j;

@@ -34,6 +34,14 @@ void restore_branch(Queue& q, const std::string& ref, const std::string& old, co
   else (void)run_git({"update-ref", "-m", "agentq: undo merge", ref, old, now}, git_cwd(q.repo()));
 }
 
+// Moves base to `target` through git (so reference-transaction hooks see it): `merge --ff-only`
+// where it is checked out, update-ref (leased on `old`) elsewhere.
+Result<ProcessResult> fast_forward(Queue& q, const std::string& ref, const std::string& old, const std::string& target,
+                                   bool checked_out, const std::string& message) {
+  if (checked_out) return run_git({"merge", "--ff-only", "--quiet", target}, q.repo().workdir());
+  return run_git({"update-ref", "-m", message, ref, target, old}, git_cwd(q.repo()));
+}
+
 }  // namespace
 
 int cmd_merge_ready(Context& ctx, const std::vector<std::string>& argv) {
@@ -79,7 +87,7 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& argv) {
   if (id.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq merge TASK"));
   auto event_id = event_id_option(**parsed);
   if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());
@@ -108,20 +116,6 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& argv) {
     return ctx.out.error(Error(Code::BRANCH_IN_USE, base + " is checked out in " + **holder, {},
                                "run 'git agentq merge " + id + "' there (the coordinator checkout)"));
 
-  const std::optional<std::string> log_before = q->log_tip();
-  const std::optional<std::string> notes_before = q->repo().ref(kNotesRef);
-  // 1. Fast-forward base (through git, so reference-transaction hooks see it).
-  auto moved = checked_out_here
-                   ? run_git({"merge", "--ff-only", "--quiet", target}, q->repo().workdir())
-                   : run_git({"update-ref", "-m", "agentq: merge " + id, base_ref, target, *old}, git_cwd(q->repo()));
-  if (!moved || moved->exit_code != 0)
-    return ctx.out.error(Error(Code::GIT_ERROR, "cannot fast-forward " + base + ": " + (moved ? moved->err : moved.error().message)));
-
-  // 2. Record done, locally.
-  if (auto st = q->refresh_base(); !st) {
-    restore_branch(*q, base_ref, *old, target, checked_out_here);
-    return ctx.out.error(st.error());
-  }
   Event e;
   e.type = EventType::status;
   e.id = *event_id;
@@ -132,47 +126,44 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& argv) {
   Acting how = acting_on(*q, *actor, id);
   e.role = how.role;
   e.claim = how.claim;
-  auto w = q->write(e);
-  if (!w) {
-    restore_branch(*q, base_ref, *old, target, checked_out_here);
-    return ctx.out.error(w.error());
-  }
 
-  // 3. With a remote: base, log and notes land together or not at all.
-  const std::string remote = q->defs().policy.remote;
-  bool pushed = false;
-  if (!remote.empty() && q->repo().config_get("remote." + remote + ".url") && !ctx.offline) {
-    auto lease = [&](const std::string& ref, const std::string& tracking) {
-      auto theirs = q->repo().ref(tracking);
-      return "--force-with-lease=" + ref + ":" + theirs.value_or("");
-    };
-    std::vector<std::string> cmd = {"push", "--atomic", "--quiet",
-                                    lease(base_ref, "refs/remotes/" + remote + "/" + base),
-                                    lease(kLogRef, "refs/remotes/" + remote + "/agent-queue/log")};
-    std::vector<std::string> refspecs = {target + ":" + base_ref, *q->log_tip() + ":" + kLogRef};
-    if (auto notes = q->repo().ref(kNotesRef)) {
-      cmd.push_back(lease(kNotesRef, "refs/remotes/" + remote + "/notes/agentq"));
-      refspecs.push_back(*notes + ":" + kNotesRef);
-    }
-    cmd.push_back(remote);
-    cmd.insert(cmd.end(), refspecs.begin(), refspecs.end());
-    auto r = run_git(cmd, git_cwd(q->repo()));
-    if (!r || r->exit_code != 0) {
-      // Put everything back: the merge did not land, so it must not be recorded either.
-      const std::string done_tip = *q->log_tip();
-      if (log_before) (void)compare_and_swap(q->repo(), kLogRef, *log_before, done_tip, "agentq: undo unpushed merge of " + id);
-      if (auto now = q->repo().ref(kNotesRef); now && notes_before && *now != *notes_before)
-        (void)compare_and_swap(q->repo(), kNotesRef, *notes_before, *now, "agentq: undo unpushed merge of " + id);
+  const std::string remote = q->remote();
+  const bool published = !remote.empty();
+  if (published && ctx.offline)
+    return ctx.out.error(Error::usage("merge cannot be offline: " + base + ", the log and the notes land on " + remote +
+                                      " together or not at all")
+                             .hint("run it without --offline once " + remote + " is reachable"));
+  Result<Written> w = fail(Error::git("not written"));
+  if (published) {
+    // 1. One atomic push moves <remote>/<base> to the handoff commit and records done on the
+    //    remote's log (leases on what was fetched), so a merge is never recorded without
+    //    landing, nor lands without being recorded. Nothing local has moved yet.
+    WriteOptions o;
+    o.advance_base = target;
+    w = q->write(e, {}, {}, o);
+    if (!w) return ctx.out.error(w.error());
+    // 2. The remote has it: the local branch follows (the tree was clean; --ff-only keeps it so).
+    auto moved = fast_forward(*q, base_ref, *old, target, checked_out_here, "agentq: merge " + id);
+    if (!moved || moved->exit_code != 0)
+      ctx.out.warn(base + " and the done event are on " + remote + ", but the local " + base + " did not move: " +
+                   (moved ? moved->err : moved.error().message) + " (run 'git merge --ff-only " + remote + "/" + base + "')");
+  } else {
+    // Local-only queue: the local branch is the base. Fast-forward it (through git, so
+    // reference-transaction hooks see it), then record done under it; undo on refusal.
+    auto moved = fast_forward(*q, base_ref, *old, target, checked_out_here, "agentq: merge " + id);
+    if (!moved || moved->exit_code != 0)
+      return ctx.out.error(Error(Code::GIT_ERROR, "cannot fast-forward " + base + ": " + (moved ? moved->err : moved.error().message)));
+    if (auto st = q->refresh_base(); !st) {
       restore_branch(*q, base_ref, *old, target, checked_out_here);
-      const std::string why = r ? r->err : r.error().message;
-      const bool rejected = r && (why.find("rejected") != std::string::npos || why.find("stale info") != std::string::npos);
-      return ctx.out.error(Error(rejected ? Code::NON_FAST_FORWARD : Code::REMOTE_UNREACHABLE,
-                                 "the push to " + remote + " failed, so nothing was merged or recorded: " + why, {},
-                                 rejected ? "someone else moved " + base + " or the queue: 'git agentq sync', then merge again"
-                                          : "check the remote and merge again"));
+      return ctx.out.error(st.error());
     }
-    pushed = true;
+    w = q->write(e);
+    if (!w) {
+      restore_branch(*q, base_ref, *old, target, checked_out_here);
+      return ctx.out.error(w.error());
+    }
   }
+  const bool pushed = published;
   if (ctx.out.json_mode) {
     ctx.out.emit(json{{"ok", true}, {"task", id}, {"base", base}, {"from", *old}, {"to", target}, {"pushed", pushed},
                       {"commit", w->commit}});

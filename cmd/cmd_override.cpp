@@ -26,7 +26,7 @@ int cmd_override(Context& ctx, const std::vector<std::string>& argv) {
     return ctx.out.error(Error::usage("an override needs --reason TEXT: it is audited"));
   auto event_id = event_id_option(opt);
   if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());

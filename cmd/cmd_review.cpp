@@ -53,7 +53,7 @@ int cmd_review(Context& ctx, const std::vector<std::string>& argv) {
     return ctx.out.error(Error::usage("--commit SHA is required: a review is bound to the exact commit reviewed"));
   auto event_id = event_id_option(opt);
   if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());

@@ -32,7 +32,7 @@ int cmd_set_status(Context& ctx, const std::vector<std::string>& argv) {
   auto event_id = event_id_option(opt);
   if (!event_id) return ctx.out.error(event_id.error());
 
-  auto q = open_queue();
+  auto q = open_queue_for_write(ctx);
   if (!q) return ctx.out.error(q.error());
   auto actor = require_actor(ctx, *q);
   if (!actor) return ctx.out.error(actor.error());
@@ -75,7 +75,8 @@ int cmd_set_status(Context& ctx, const std::vector<std::string>& argv) {
   if (status == "done" && how.owner) forget_claim(q->repo(), task);
   const TaskState& now = q->state().task(task);
   if (ctx.out.json_mode) {
-    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"task", task}, {"status", std::string(to_string(now.status))},
+    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"pending", w->pending}, {"task", task},
+                      {"status", std::string(to_string(now.status))},
                       {"commit", w->commit}});
   } else {
     ctx.out.line(ctx.out.bold(task) + " is now " + std::string(to_string(now.status)));

@@ -15,6 +15,15 @@ Result<Queue> open_queue(const LoadOptions& options) {
   return std::move(*q);
 }
 
+Result<Queue> open_queue_for_write(const Context& ctx) {
+  auto q = Queue::open();
+  if (!q) return fail(q.error());
+  q->set_offline(ctx.offline);
+  AGENTQ_TRY(q->load());
+  AGENTQ_TRY(q->catch_up());
+  return std::move(*q);
+}
+
 Result<std::string> require_actor(Context& ctx, Queue& q) {
   auto actor = resolve_actor(q.repo(), ctx.actor);
   if (!actor) return fail(actor.error());
@@ -224,6 +233,10 @@ json items_json(const std::string& task, const std::vector<ReadyItem>& items) {
 }
 
 int report_written(Context& ctx, const Written& w) {
+  if (w.pending && !w.noop)
+    ctx.out.line(ctx.out.yellow("pending") + ": not published yet, kept in " + w.pending_ref +
+                 "; 'git agentq sync' publishes it (or says why it cannot)");
+  for (const std::string& warning : w.warnings) ctx.out.warn(warning);
   if (!w.notes_warning.empty())
     ctx.out.warn("the event landed, but " + std::string("refs/notes/agentq") + " was not updated: " + w.notes_warning +
                  " (run 'git agentq notes rebuild')");

@@ -17,6 +17,9 @@ namespace agentq::cli {
 
 // Opens the repository and loads the queue (NO_QUEUE when there is none).
 Result<Queue> open_queue(const LoadOptions& options = {});
+// For write commands: open_queue, then honour --offline, and with a remote (not offline) fetch
+// it first, so the command's own checks already see the remote's newest state and definitions.
+Result<Queue> open_queue_for_write(const Context& ctx);
 
 // The acting actor, which must be declared in the definitions. USAGE when none is set.
 Result<std::string> require_actor(Context& ctx, Queue& q);
@@ -57,7 +60,7 @@ RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree)
 size_t print_items(Context& ctx, const std::string& task, const std::vector<ReadyItem>& items);
 json items_json(const std::string& task, const std::vector<ReadyItem>& items);
 
-// Prints notices after a write (notes warnings); returns 0.
+// Prints notices after a write (pending, warnings, notes warnings); returns 0.
 int report_written(Context& ctx, const Written& w);
 
 }  // namespace agentq::cli

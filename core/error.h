@@ -69,7 +69,10 @@ namespace agentq {
   X(NOTHING_READY, 3)                   \
   X(BRANCH_MISSING, 1)                  \
   X(COMMIT_MISSING, 1)                  \
-  X(UNTRACKED_BASE_COMMIT, 1)
+  X(UNTRACKED_BASE_COMMIT, 1)                  \
+  X(NO_REMOTE, 4)                       \
+  X(REMOTE_AUTH_FAILED, 4)              \
+  X(REMOTE_REJECTED, 3)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "gitstore/handles.h"
+#include "gitstore/locks.h"
 
 namespace agentq {
 
@@ -142,8 +143,15 @@ Result<std::string> create_event_commit(Repo& repo, const Event& e, const std::o
   for (const Attachment& a : attachments) files[a.path] = a.data;
   auto tree_id = build_tree(repo, files);
   if (!tree_id) return fail(tree_id.error());
+  return create_event_commit_with_tree(repo, e, parent, git::oid_str(*tree_id), signer);
+}
+
+Result<std::string> create_event_commit_with_tree(Repo& repo, const Event& e, const std::optional<std::string>& parent,
+                                                  const std::string& tree_hex, Signer* signer) {
+  git_oid tree_id;
+  if (!git::parse_oid(tree_hex, &tree_id)) return fail(Error::git("bad tree id " + tree_hex));
   git_tree* tree_raw = nullptr;
-  if (git_tree_lookup(&tree_raw, repo.raw(), &*tree_id) != 0) return fail(git::last_error("cannot read a tree"));
+  if (git_tree_lookup(&tree_raw, repo.raw(), &tree_id) != 0) return fail(git::last_error("cannot read a tree"));
   git::TreePtr tree(tree_raw);
 
   git::CommitPtr parent_commit;
@@ -182,6 +190,56 @@ Result<std::string> create_event_commit(Repo& repo, const Event& e, const std::o
   return git::oid_str(out);
 }
 
+namespace {
+
+Result<git::CommitPtr> lookup_commit(const Repo& repo, const std::string& commit) {
+  git_oid oid;
+  git_commit* c = nullptr;
+  if (!git::parse_oid(commit, &oid) || git_commit_lookup(&c, repo.raw(), &oid) != 0)
+    return fail(git::last_error("cannot read commit " + commit));
+  return git::CommitPtr(c);
+}
+
+}  // namespace
+
+Result<std::string> event_tree(const Repo& repo, const std::string& commit) {
+  auto c = lookup_commit(repo, commit);
+  if (!c) return fail(c.error());
+  return git::oid_str(*git_commit_tree_id(c->get()));
+}
+
+Result<std::vector<Attachment>> read_attachments(const Repo& repo, const std::string& commit) {
+  auto c = lookup_commit(repo, commit);
+  if (!c) return fail(c.error());
+  git_tree* t = nullptr;
+  if (git_commit_tree(&t, c->get()) != 0) return fail(git::last_error("cannot read the tree of " + commit));
+  git::TreePtr tree(t);
+  struct Walk {
+    const Repo* repo;
+    std::vector<Attachment> out;
+    bool failed = false;
+  } walk{&repo, {}};
+  git_tree_walk(
+      t, GIT_TREEWALK_PRE,
+      [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+        auto* w = static_cast<Walk*>(payload);
+        if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+        git_blob* b = nullptr;
+        if (git_blob_lookup(&b, w->repo->raw(), git_tree_entry_id(entry)) != 0) {
+          w->failed = true;
+          return -1;
+        }
+        git::BlobPtr bp(b);
+        w->out.push_back({std::string(root) + git_tree_entry_name(entry),
+                          std::string(static_cast<const char*>(git_blob_rawcontent(b)),
+                                      static_cast<size_t>(git_blob_rawsize(b)))});
+        return 0;
+      },
+      &walk);
+  if (walk.failed) return fail(git::last_error("cannot read the attachments of " + commit));
+  return std::move(walk.out);
+}
+
 Status ensure_reflog(Repo& repo, const std::string& ref) {
   if (git_reference_has_log(repo.raw(), ref.c_str()) == 1) return {};
   if (git_reference_ensure_log(repo.raw(), ref.c_str()) != 0)
@@ -205,11 +263,31 @@ Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const st
   }
   git::RefPtr holder(out);
   if (rc == 0) return CasOutcome::moved;
-  if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED || rc == GIT_EEXISTS) return CasOutcome::lost;
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) return CasOutcome::lost;
   // libgit2 reports some lock conflicts as plain errors from the filesystem backend.
   const git_error* err = git_error_last();
-  if (err && err->message && std::string(err->message).find("lock") != std::string::npos) return CasOutcome::lost;
+  if (rc == GIT_ELOCKED || (err && err->message && std::string(err->message).find("lock") != std::string::npos)) {
+    // A writer that died holding the lock would block this ref for good; the caller retries.
+    clear_stale_lock(repo.common_dir() + ref + ".lock");
+    return CasOutcome::lost;
+  }
   return fail(git::last_error("cannot update " + ref));
+}
+
+Result<CasOutcome> delete_ref_matching(Repo& repo, const std::string& ref, const std::string& expected) {
+  git_reference* raw = nullptr;
+  int rc = git_reference_lookup(&raw, repo.raw(), ref.c_str());
+  if (rc == GIT_ENOTFOUND) return CasOutcome::lost;
+  if (rc != 0) return fail(git::last_error("cannot read " + ref));
+  git::RefPtr holder(raw);
+  const git_oid* target = git_reference_target(raw);
+  if (!target || git::oid_str(*target) != expected) return CasOutcome::lost;
+  // libgit2 deletes only while the ref still has the value it was looked up with.
+  rc = git_reference_delete(raw);
+  if (rc == 0) return CasOutcome::moved;
+  if (rc == GIT_ELOCKED) clear_stale_lock(repo.common_dir() + ref + ".lock");
+  if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED) return CasOutcome::lost;
+  return fail(git::last_error("cannot delete " + ref));
 }
 
 }  // namespace agentq

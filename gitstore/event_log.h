@@ -49,11 +49,26 @@ struct Attachment {
 Result<std::string> create_event_commit(Repo& repo, const Event& e, const std::optional<std::string>& parent,
                                         const std::vector<Attachment>& attachments, Signer* signer);
 
+// Creates the commit for `e` on top of `parent` with an existing tree (the attachments of an
+// event being re-created on another parent, e.g. when sync replays it onto the remote's tip).
+Result<std::string> create_event_commit_with_tree(Repo& repo, const Event& e, const std::optional<std::string>& parent,
+                                                  const std::string& tree, Signer* signer);
+
+// The tree id of an event commit.
+Result<std::string> event_tree(const Repo& repo, const std::string& commit);
+
+// The attachments of an event commit (every blob of its tree, by path).
+Result<std::vector<Attachment>> read_attachments(const Repo& repo, const std::string& commit);
+
 enum class CasOutcome { moved, lost };  // lost: the ref moved (or was locked) under us
 
 // Moves `ref` from `expected` (nullopt = must not exist) to `target`, writing a reflog entry.
 Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,
                                     const std::optional<std::string>& expected, const std::string& reflog_message);
+
+// Deletes `ref` if it still points at `expected` (lost: it moved, or is locked). Its reflog goes
+// with it, as in git: call this only for refs whose commits are kept elsewhere.
+Result<CasOutcome> delete_ref_matching(Repo& repo, const std::string& ref, const std::string& expected);
 
 // Makes sure updates of `ref` are recorded in its reflog (git keeps none outside
 // heads/remotes/notes by default).

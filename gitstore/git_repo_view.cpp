@@ -11,8 +11,11 @@ Result<std::string> find_base_tip(const Repo& repo, const std::string& base, con
   std::optional<std::string> tracking;
   if (!remote.empty()) tracking = repo.ref("refs/remotes/" + remote + "/" + base);
   if (local && tracking) {
-    if (*local != *tracking && repo.is_ancestor(*local, *tracking)) return *tracking;
-    return *local;
+    // Local commits on top of the remote's (not pushed yet) are judged locally; otherwise the
+    // remote's base wins, behind or diverged: the queue's events name the base every clone
+    // fetches, and a diverged local branch may lack their definitions commits.
+    if (*local == *tracking || repo.is_ancestor(*tracking, *local)) return *local;
+    return *tracking;
   }
   if (local) return *local;
   if (tracking) return *tracking;

@@ -16,8 +16,9 @@ namespace agentq {
 
 inline constexpr const char* kDefsPath = ".agentq/queue.yaml";
 
-// The tip of policy.base to judge against: the local branch, or `<remote>/<base>` when the
-// local branch is missing or behind it (so a clone that fetched sees the newest definitions).
+// The tip of policy.base to judge against: the local branch when it contains `<remote>/<base>`
+// (or there is no such tracking ref), else `<remote>/<base>`: a clone that fetched sees the
+// newest definitions, and a diverged local branch never hides the ones the log names.
 Result<std::string> find_base_tip(const Repo& repo, const std::string& base, const std::string& remote);
 
 // Loads .agentq/queue.yaml from `commit`; errors carry "…queue.yaml@<short>:line:col".

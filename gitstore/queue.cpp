@@ -2,20 +2,10 @@
 
 #include "core/notes_view.h"
 #include "gitstore/notes.h"
+#include "gitstore/queue_impl.h"
 #include "gitstore/system.h"
 
 namespace agentq {
-
-struct Queue::Impl {
-  std::optional<Repo> repo;
-  std::unique_ptr<GitRepoView> view;
-  QueueState state;
-  std::string state_tip;  // the log commit `state` was replayed up to
-  std::shared_ptr<const Definitions> defs;
-  std::string defs_commit;
-  std::vector<LogEntry> entries;
-  bool keep_log = false;
-};
 
 Queue::Queue() : impl_(std::make_unique<Impl>()) {}
 Queue::Queue(Queue&&) noexcept = default;
@@ -24,6 +14,14 @@ Queue::~Queue() = default;
 
 Result<Queue> Queue::open() {
   auto repo = Repo::open();
+  if (!repo) return fail(repo.error());
+  Queue q;
+  q.impl_->repo.emplace(std::move(*repo));
+  return q;
+}
+
+Result<Queue> Queue::open_at(const std::string& path) {
+  auto repo = Repo::open_at(path);
   if (!repo) return fail(repo.error());
   Queue q;
   q.impl_->repo.emplace(std::move(*repo));
@@ -40,6 +38,23 @@ const std::string& Queue::defs_commit() const { return impl_->defs_commit; }
 const std::string& Queue::base_tip() const { return impl_->view->base_tip(); }
 const std::vector<LogEntry>& Queue::entries() const { return impl_->entries; }
 GitRepoView& Queue::view() { return *impl_->view; }
+const std::string& Queue::remote() const { return impl_->remote; }
+const std::string& Queue::policy_remote() const { return impl_->policy_remote; }
+void Queue::set_offline(bool offline) { impl_->offline = offline; }
+Status Queue::catch_up() { return impl_->catch_up(); }
+Result<SyncReport> Queue::sync(const std::string& actor) { return impl_->sync(actor); }
+
+std::string pending_ref(const std::string& actor) { return std::string(kQueueNamespace) + "pending/" + actor; }
+
+namespace {
+
+void use_remote(Queue::Impl& impl, const std::string& base, const std::string& policy_remote) {
+  impl.base = base;
+  impl.policy_remote = policy_remote;
+  impl.remote = remote_configured(*impl.repo, policy_remote) ? policy_remote : std::string();
+}
+
+}  // namespace
 
 Status Queue::prepare_uninitialised(const std::string& base, const std::string& remote) {
   auto tip = find_base_tip(repo(), base, remote);
@@ -51,6 +66,7 @@ Status Queue::prepare_uninitialised(const std::string& base, const std::string& 
   impl_->defs_commit = *tip;
   impl_->state = QueueState{};
   impl_->state_tip.clear();
+  use_remote(*impl_, base, impl_->defs->policy.remote);
   return {};
 }
 
@@ -86,63 +102,103 @@ Status Queue::load(const LoadOptions& options) {
   for (const LogEntry& entry : slice->entries) replay_entry(impl_->state, entry, *impl_->view);
   impl_->state_tip = *tip;
   if (options.keep_log) impl_->entries = std::move(slice->entries);
+  use_remote(*impl_, init.base, impl_->defs->policy.remote);
   return {};
 }
 
 Status Queue::refresh_base() {
   auto tip = find_base_tip(repo(), impl_->state.base, impl_->state.remote);
   if (!tip) return fail(tip.error());
-  impl_->view = std::make_unique<GitRepoView>(repo(), *tip);
-  return {};
+  return impl_->repin_base(*tip);
 }
 
-Status Queue::advance_to(const std::string& tip) {
-  if (tip == impl_->state_tip) return {};
-  auto slice = read_log(repo(), tip, impl_->state_tip);
-  if (!slice) return fail(slice.error());
-  if (!impl_->state_tip.empty() && !slice->reached_stop) {
-    // The log was rewritten under us: replay it whole.
-    auto whole = read_log(repo(), tip);
-    if (!whole) return fail(whole.error());
-    impl_->state = QueueState{};
-    impl_->entries.clear();
-    slice = std::move(whole);
+Status Queue::Impl::advance_to(const std::optional<std::string>& tip) {
+  if (!tip) {
+    state = QueueState{};
+    entries.clear();
+    state_tip.clear();
+    return {};
   }
-  for (const LogEntry& entry : slice->entries) replay_entry(impl_->state, entry, *impl_->view);
-  if (impl_->keep_log)
-    impl_->entries.insert(impl_->entries.end(), slice->entries.begin(), slice->entries.end());
-  impl_->state_tip = tip;
+  if (*tip == state_tip) return {};
+  auto slice = read_log(*repo, *tip, state_tip);
+  if (!slice) return fail(slice.error());
+  if (state_tip.empty() || !slice->reached_stop) {
+    // No state yet, or the log was rewritten under us: replay it whole.
+    if (!state_tip.empty()) {
+      auto whole = read_log(*repo, *tip);
+      if (!whole) return fail(whole.error());
+      slice = std::move(whole);
+    }
+    state = QueueState{};
+    entries.clear();
+  }
+  for (const LogEntry& entry : slice->entries) replay_entry(state, entry, *view);
+  if (keep_log) entries.insert(entries.end(), slice->entries.begin(), slice->entries.end());
+  state_tip = *tip;
   return {};
 }
 
-Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare) {
+Status Queue::Impl::repin_base(const std::string& tip) {
+  if (view && view->base_tip() == tip) return {};
+  auto fresh = std::make_unique<GitRepoView>(*repo, tip);
+  auto d = fresh->definitions_at(tip);
+  if (!d) return fail(d.error());
+  view = std::move(fresh);
+  defs = *d;
+  defs_commit = tip;
+  return {};
+}
+
+Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view) {
+  auto dup = already_recorded(s, e);
+  if (!dup || *dup) return dup;
+  auto defs = definitions_for(s, e, view);
+  if (!defs) return fail(defs.error());
+  AGENTQ_TRY(check_event(s, e, **defs, view));
+  return false;
+}
+
+Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
+                             const WriteOptions& options) {
   if (!impl_->view) return fail(Error::git("queue not loaded"));
   if (e.id.empty()) e.id = new_uuid();
+  if (!impl_->remote.empty() && impl_->offline) {
+    if (!options.advance_base.empty())
+      return fail(Error::usage("moving " + impl_->base + " on " + impl_->remote + " cannot be done offline"));
+    return impl_->write_pending(std::move(e), attachments, prepare);
+  }
+  if (!impl_->remote.empty()) return impl_->write_published(std::move(e), attachments, prepare, options);
+  auto w = impl_->write_local(std::move(e), attachments, prepare);
+  if (w && !impl_->policy_remote.empty() && w->event.type != EventType::init)
+    w->warnings.push_back("policy.remote is '" + impl_->policy_remote +
+                          "' but this repository has no such remote: the event stays in this repository (git remote "
+                          "add " + impl_->policy_remote + " URL, then 'git agentq sync')");
+  return w;
+}
+
+Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare) {
   constexpr int kAttempts = 200;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    auto tip = log_tip();
+    auto tip = repo->ref(kLogRef);
     if (!tip && e.type != EventType::init)
       return fail(Error(Code::NO_QUEUE, std::string(kLogRef) + " disappeared", {}, "run 'git agentq init'"));
     if (tip) AGENTQ_TRY(advance_to(*tip));
     e.at = now_rfc3339();
-    e.defs = impl_->view->base_tip();
-    if (prepare) AGENTQ_TRY(prepare(e, impl_->state, *impl_->defs));
-    auto dup = already_recorded(impl_->state, e);
+    e.defs = view->base_tip();
+    if (prepare) AGENTQ_TRY(prepare(e, state, *defs));
+    auto dup = check_new_event(state, e, *view);
     if (!dup) return fail(dup.error());
     if (*dup) {
       Written w;
       w.noop = true;
       w.event = e;
-      w.commit = impl_->state.id_commits.at(e.id);
+      w.commit = state.id_commits.at(e.id);
       return w;
     }
-    auto defs = definitions_for(impl_->state, e, *impl_->view);
-    if (!defs) return fail(defs.error());
-    AGENTQ_TRY(check_event(impl_->state, e, **defs, *impl_->view));
 
-    auto commit = create_event_commit(repo(), e, tip, attachments, nullptr);
+    auto commit = create_event_commit(*repo, e, tip, attachments, nullptr);
     if (!commit) return fail(commit.error());
-    auto cas = compare_and_swap(repo(), kLogRef, *commit, tip, "agentq: " + subject_line(e));
+    auto cas = compare_and_swap(*repo, kLogRef, *commit, tip, "agentq: " + subject_line(e));
     if (!cas) return fail(cas.error());
     if (*cas == CasOutcome::lost) {
       // Another writer moved the log: back off (bounded, jittered), re-read, re-check.
@@ -155,7 +211,7 @@ Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments
     w.event = e;
     if (!named_commits(e).empty()) {
       // Catch the notes up to the log as it is now, which may already hold later events.
-      auto notes = update_notes(repo(), log_tip().value_or(*commit));
+      auto notes = update_notes(*repo, repo->ref(kLogRef).value_or(*commit));
       if (!notes) w.notes_warning = notes.error().message;
     }
     return w;

@@ -3,10 +3,12 @@
 // published with compare-and-swap, re-read and re-checked when another writer got there first.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/definitions.h"
@@ -15,6 +17,7 @@
 #include "gitstore/event_log.h"
 #include "gitstore/git_repo_view.h"
 #include "gitstore/repo.h"
+#include "gitstore/sync.h"
 
 namespace agentq {
 
@@ -32,12 +35,32 @@ struct Written {
   bool noop = false;        // the identical event was already in the log
   Event event;              // as written (id, at and defs filled in)
   std::string notes_warning;  // the event landed but the notes view could not be updated
+  bool pending = false;     // --offline: kept in `pending_ref` until `sync` publishes it
+  std::string pending_ref;
+  std::string remote;       // the remote the event was pushed to (empty: local-only queue, or pending)
+  std::vector<std::string> warnings;
 };
+
+// How a write travels, beyond the event itself.
+struct WriteOptions {
+  // With a remote: also move policy.base on the remote to this commit, in the same atomic push
+  // as the event (leased on <remote>/<base> as fetched), and judge the event under it, so that a
+  // merge is never recorded without landing nor lands without being recorded. It must contain
+  // <remote>/<base>; when the remote's base moves to something it does not contain, the write
+  // fails with NON_FAST_FORWARD instead of retrying (what was judged must be judged again).
+  // Offline it is refused (USAGE); in a local-only queue the local branch already is the base.
+  std::string advance_base;
+};
+
+// refs/agent-queue/pending/<actor>: the local-only chain of an actor's --offline events.
+std::string pending_ref(const std::string& actor);
 
 class Queue {
  public:
   // Opens the repository (see Repo::open). Reads nothing else yet.
   static Result<Queue> open();
+  // Opens the repository at `path` (discovery from there, ignoring the environment).
+  static Result<Queue> open_at(const std::string& path);
 
   Queue(Queue&&) noexcept;
   Queue& operator=(Queue&&) noexcept;
@@ -46,6 +69,25 @@ class Queue {
   Repo& repo();
   const Repo& repo() const;
   std::optional<std::string> log_tip() const;  // of the local log ref (writers' ref)
+
+  // The remote the queue replicates through: policy.remote when this repository configures it
+  // (remote.<name>.url); empty for a local-only queue. Known after load() or
+  // prepare_uninitialised().
+  const std::string& remote() const;
+  // policy.remote as the definitions name it (may name a remote this repository lacks).
+  const std::string& policy_remote() const;
+  // --offline: writes go to refs/agent-queue/pending/<actor> until `sync` publishes them.
+  void set_offline(bool offline);
+  // With a remote (and not offline): fetches the queue refs, the notes and the base branch,
+  // fast-forwards the local log when it is behind, and judges against the fetched base from
+  // now on. A no-op for a local-only queue. Writes run it themselves when it did not run.
+  Status catch_up();
+  // Fetches; fast-forwards; replays local-only events of the log and `actor`'s pending events
+  // onto the remote's tip, re-validating each (rejected ones are kept, see RejectedEvent);
+  // regenerates the notes; pushes log and notes atomically with leases, retrying with backoff.
+  // Needs load() or, in a repository without a log, prepare_uninitialised().
+  // NO_REMOTE without a usable remote; NO_QUEUE when neither side has a queue.
+  Result<SyncReport> sync(const std::string& actor);
 
   // Reads and replays the log (NO_QUEUE when there is none) and loads the definitions.
   Status load(const LoadOptions& options = {});
@@ -67,14 +109,21 @@ class Queue {
   // it (the lane of a claim, the task of `claim --next`). An error ends the write.
   using Prepare = std::function<Status(Event&, const QueueState&, const Definitions&)>;
 
-  // Writes `e`: fills id (when empty), at and defs; checks it against the newest state;
-  // commits; moves the log with compare-and-swap, retrying after re-validation.
-  Result<Written> write(Event e, const std::vector<Attachment>& attachments = {}, const Prepare& prepare = {});
+  // Writes `e`: fills id (when empty), at and defs; checks it against the newest state and
+  // publishes it, re-checking after every lost race:
+  // - local-only queue: moves the log with compare-and-swap;
+  // - with a remote: builds it on the fetched remote tip and pushes log and notes atomically
+  //   with leases; succeeds only once the push landed (LOST_RACE when a race it lost made the
+  //   event illegal, REMOTE_* when the remote cannot be used; the local log then follows the
+  //   remote's);
+  // - offline (with a remote): appends it to pending_ref(actor) (Written::pending).
+  Result<Written> write(Event e, const std::vector<Attachment>& attachments = {}, const Prepare& prepare = {},
+                        const WriteOptions& options = {});
+
+  struct Impl;
 
  private:
   Queue();
-  Status advance_to(const std::string& tip);
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

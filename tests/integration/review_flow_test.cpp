@@ -362,23 +362,37 @@ TEST_CASE("review flow: with a remote, merge pushes base, log and notes atomical
   f.sb.git_ok(repo, {"push", "-q", "origin", "refs/agent-queue/log:refs/agent-queue/log", "refs/notes/agentq:refs/notes/agentq"});
   f.sb.git_ok(repo, {"fetch", "-q", "origin"});
 
-  SECTION("rejected: nothing is merged or recorded, the tree stays clean") {
-    // someone else advances origin's queue in the meantime
+  SECTION("origin's base moved on: nothing is merged or recorded, the tree stays clean") {
     const std::string other = f.sb.path("other");
     f.sb.git_ok(f.sb.root(), {"clone", "-q", origin, other});
-    f.sb.git_ok(other, {"fetch", "-q", "origin", "refs/agent-queue/log:refs/agent-queue/log"});
-    REQUIRE(f.sb.aq(other, {"evidence", "CRIT", "--command", "extra", "--result", "pass", "--actor", "dev2"}).code == 0);
-    f.sb.git_ok(other, {"push", "-q", "origin", "refs/agent-queue/log:refs/agent-queue/log"});
+    f.sb.commit_file(other, "README", "someone else\n");
+    f.sb.git_ok(other, {"push", "-q", "origin", "HEAD:main"});
+    const std::string theirs = f.sb.git_ok(origin, {"rev-parse", "main"});
     const std::string log_before = f.sb.git_ok(repo, {"rev-parse", "refs/agent-queue/log"});
     const std::string main_before = f.sb.git_ok(repo, {"rev-parse", "main"});
     Run merge = f.aq({"merge", "CRIT"}, "alice");
     CHECK(merge.code == 3);
-    CHECK(merge.err.find("NON_FAST_FORWARD") != std::string::npos);
+    CHECK(merge.err.find("NOT_BASED_ON_BASE") != std::string::npos);
     CHECK(f.sb.git_ok(repo, {"rev-parse", "main"}) == main_before);
     CHECK(f.sb.git_ok(repo, {"rev-parse", "refs/agent-queue/log"}) == log_before);
-    CHECK(f.sb.git_ok(origin, {"rev-parse", "main"}) == main_before);
+    CHECK(f.sb.git_ok(origin, {"rev-parse", "main"}) == theirs);
+    CHECK(f.sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"}) == log_before);
     CHECK(f.sb.git_ok(repo, {"status", "--porcelain"}).empty());
     CHECK(f.sb.aq_json(repo, {"show", "CRIT"})["status"] == "in_review");
+  }
+  SECTION("origin's queue moved on: the merge is rebuilt on its tip and lands") {
+    const std::string other = f.sb.path("other");
+    f.sb.git_ok(f.sb.root(), {"clone", "-q", origin, other});
+    REQUIRE(f.sb.aq(other, {"sync"}).code == 0);
+    REQUIRE(f.sb.aq(other, {"evidence", "CRIT", "--command", "extra", "--result", "pass", "--actor", "dev2"}).code == 0);
+    const std::string theirs = f.sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"});
+    Run merge = f.aq({"merge", "CRIT"}, "alice");
+    INFO(merge.err);
+    REQUIRE(merge.code == 0);
+    CHECK(f.sb.git_ok(origin, {"rev-parse", "main"}) == c);
+    CHECK(f.sb.git_ok(repo, {"rev-parse", "main"}) == c);
+    CHECK(f.sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log^"}) == theirs);
+    CHECK(f.sb.git_ok(repo, {"status", "--porcelain"}).empty());
   }
   SECTION("accepted: all three refs land together") {
     Run merge = f.aq({"merge", "CRIT"}, "alice");

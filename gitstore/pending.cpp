@@ -1,0 +1,141 @@
+#include "gitstore/pending.h"
+
+#include <git2.h>
+
+#include "gitstore/event_log.h"
+#include "gitstore/handles.h"
+#include "gitstore/queue_impl.h"
+#include "gitstore/system.h"
+
+namespace agentq {
+
+Result<std::vector<LogEntry>> read_pending(const Repo& repo, const std::string& ref) {
+  auto tip = repo.ref(ref);
+  if (!tip) return std::vector<LogEntry>{};
+  auto slice = read_log(repo, *tip);
+  if (!slice) return fail(slice.error());
+  return std::move(slice->entries);
+}
+
+std::vector<std::pair<std::string, size_t>> pending_chains(const Repo& repo) {
+  std::vector<std::pair<std::string, size_t>> out;
+  const std::string prefix = pending_ref("");
+  git_reference_iterator* raw = nullptr;
+  if (git_reference_iterator_glob_new(&raw, repo.raw(), (prefix + "*").c_str()) != 0) return out;
+  git::RefIteratorPtr it(raw);
+  const char* name = nullptr;
+  while (git_reference_next_name(&name, it.get()) == 0) {
+    auto entries = read_pending(repo, name);
+    out.emplace_back(std::string(name).substr(prefix.size()), entries ? entries->size() : 0);
+  }
+  return out;
+}
+
+Event as_published_now(const Event& e, const GitRepoView& view) {
+  Event now = e;
+  now.defs = view.base_tip();
+  return now;
+}
+
+void apply_pending(QueueState& s, const std::vector<LogEntry>& pending, GitRepoView& view) {
+  for (const LogEntry& entry : pending) {
+    if (!entry.event) continue;
+    const Event e = as_published_now(*entry.event, view);
+    auto dup = check_new_event(s, e, view);
+    if (dup && !*dup) apply_event(s, e, entry.commit);
+  }
+}
+
+namespace {
+
+// The events after `seen` on `tip`, re-chained without the ones before: nullopt when one of
+// them cannot be re-created (then the chain is left as it is).
+Result<std::optional<std::string>> rechain(Repo& repo, const std::string& tip, const std::string& seen) {
+  auto later = read_log(repo, tip, seen);
+  if (!later) return fail(later.error());
+  std::optional<std::string> parent;
+  for (const LogEntry& entry : later->entries) {
+    if (!entry.event) return std::optional<std::string>();
+    auto tree = event_tree(repo, entry.commit);
+    if (!tree) return fail(tree.error());
+    auto c = create_event_commit_with_tree(repo, *entry.event, parent, *tree, nullptr);
+    if (!c) return fail(c.error());
+    parent = *c;
+  }
+  return parent;
+}
+
+}  // namespace
+
+Status trim_pending(Repo& repo, const std::string& ref, const std::string& seen) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto current = repo.ref(ref);
+    if (!current) return {};
+    if (*current == seen) {
+      auto del = delete_ref_matching(repo, ref, seen);
+      if (!del) return fail(del.error());
+      if (*del == CasOutcome::moved) return {};
+      continue;
+    }
+    // Someone rewrote the chain: it is theirs now.
+    if (!repo.is_ancestor(seen, *current)) return {};
+    auto rest = rechain(repo, *current, seen);
+    if (!rest) return fail(rest.error());
+    if (!*rest) return {};
+    auto cas = compare_and_swap(repo, ref, **rest, current, "agentq: keep the events written during sync");
+    if (!cas) return fail(cas.error());
+    if (*cas == CasOutcome::moved) return {};
+    sleep_ms(random_between(1, 20));
+  }
+  return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving while sync trimmed it", {}, "run 'git agentq sync' again"));
+}
+
+Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare) {
+  if (e.actor.empty()) return fail(Error::usage("--offline needs an actor"));
+  const std::string ref = pending_ref(e.actor);
+  int valid = 0;
+  if (git_reference_name_is_valid(&valid, ref.c_str()) != 0 || !valid)
+    return fail(Error::usage("actor '" + e.actor + "' cannot name a git ref, so it cannot write offline"));
+  constexpr int kAttempts = 200;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    AGENTQ_TRY(advance_to(repo->ref(kLogRef)));
+    const auto tip = repo->ref(ref);
+    auto pending = read_pending(*repo, ref);
+    if (!pending) return fail(pending.error());
+    QueueState trial = state;
+    apply_pending(trial, *pending, *view);
+    e.at = now_rfc3339();
+    e.defs = view->base_tip();
+    if (prepare) AGENTQ_TRY(prepare(e, trial, *defs));
+    auto dup = check_new_event(trial, e, *view);
+    if (!dup) return fail(dup.error());
+    Written w;
+    w.event = e;
+    w.pending_ref = ref;
+    if (*dup) {
+      w.noop = true;
+      w.commit = trial.id_commits.at(e.id);
+      for (const LogEntry& p : *pending) w.pending |= p.commit == w.commit;
+      return w;
+    }
+    auto commit = create_event_commit(*repo, e, tip, attachments, nullptr);
+    if (!commit) return fail(commit.error());
+    auto cas = compare_and_swap(*repo, ref, *commit, tip, "agentq: pending " + subject_line(e));
+    if (!cas) return fail(cas.error());
+    if (*cas == CasOutcome::lost) {
+      sleep_ms(random_between(1, std::min(5L << std::min(attempt, 5), 100L)));
+      continue;
+    }
+    // The command shows the state as it will be once published; the next read replays afresh.
+    apply_event(trial, e, *commit);
+    state = std::move(trial);
+    state_tip.clear();
+    w.commit = *commit;
+    w.pending = true;
+    return w;
+  }
+  return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving under " + std::to_string(kAttempts) + " attempts to write",
+                    {}, "try again"));
+}
+
+}  // namespace agentq

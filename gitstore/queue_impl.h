@@ -1,0 +1,52 @@
+// Queue's insides, shared by the files that implement it: queue.cpp (reading, local writes),
+// sync.cpp (replication through the remote), pending.cpp (offline writes). gitstore-internal.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gitstore/queue.h"
+#include "gitstore/remote.h"
+
+namespace agentq {
+
+struct Queue::Impl {
+  std::optional<Repo> repo;
+  std::unique_ptr<GitRepoView> view;
+  QueueState state;
+  std::string state_tip;  // the log commit `state` was replayed up to (empty: none, replay from scratch)
+  std::shared_ptr<const Definitions> defs;
+  std::string defs_commit;
+  std::vector<LogEntry> entries;
+  bool keep_log = false;
+
+  // Replication.
+  std::string base;           // policy.base (the init event's)
+  std::string policy_remote;  // policy.remote as the definitions say
+  std::string remote;         // policy_remote when this repository configures it; empty = local-only
+  bool offline = false;
+  bool fetched = false;       // remote_refs are fresh: the next published write may use them
+  RemoteRefs remote_refs;     // the remote's refs as the last fetch saw them
+
+  // Replays the log up to `tip` (nullopt: no log), incrementally when `tip` descends from state_tip.
+  Status advance_to(const std::optional<std::string>& tip);
+  // Judges against another tip of the base branch from now on (the state stays valid: it holds
+  // commit ids, never positions).
+  Status repin_base(const std::string& tip);
+
+  Result<Written> write_local(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare);
+  Result<Written> write_pending(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare);
+  Result<Written> write_published(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
+                                  const WriteOptions& options);
+
+  Status catch_up();
+  Result<SyncReport> sync(const std::string& actor);
+};
+
+// The event checks every writer runs, in order, against state `s`: idempotency (true: the
+// identical event is already there), then the definitions it names and the rules.
+Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view);
+
+}  // namespace agentq
