@@ -305,8 +305,11 @@ TEST_CASE("promote: humans only, base commits only, evidence recorded, release m
   Sandbox sb;
   const std::string origin = sb.make_origin("origin.git", with_remote(kHookYaml));
   const std::string dir = sb.clone(origin, "coord");
+  REQUIRE(sb.aq(dir, {"install-hooks"}).code == 0);  // merge and promote pass every hook
   const std::string c = hand_off(sb, dir, "T1", "src/t1.c", true);
-  REQUIRE(sb.aq(dir, {"merge", "T1", "--actor", "alice"}).code == 0);
+  Run merged = sb.aq(dir, {"merge", "T1", "--actor", "alice"});
+  INFO(merged.err);
+  REQUIRE(merged.code == 0);
   CHECK(sb.aq(dir, {"release-guard"}).code == 0);  // nothing released yet
 
   Run robot = sb.aq(dir, {"promote", c, "--risks", "r", "--rollback", "b", "--actor", "robot"});
@@ -338,15 +341,50 @@ TEST_CASE("promote: humans only, base commits only, evidence recorded, release m
   CHECK(guard.code == 0);
   CHECK(nlohmann::json::parse(guard.out)["ok"] == true);
 
-  // a release-only hotfix (no hooks here) is caught by release-guard
+  // a release-only hotfix: the hook refuses it; made without hooks, release-guard catches it
   sb.git_ok(dir, {"checkout", "-q", "rel"});
-  const std::string hot = sb.commit_file(dir, "src/hot.c", "hot\n", "hotfix on release");
+  sb.write("coord/src/hot.c", "hot\n");
+  sb.git_ok(dir, {"add", "src/hot.c"});
+  Run hooked = sb.git(dir, {"commit", "-q", "-m", "hotfix on release"});
+  CHECK(hooked.code != 0);
+  CHECK(has(hooked.err, "error[RELEASE_NOT_IN_BASE]"));
+  sb.git_ok(dir, {"-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "hotfix on release"});
+  const std::string hot = sb.git_ok(dir, {"rev-parse", "HEAD"});
   sb.git_ok(dir, {"checkout", "-q", "main"});
   Run caught = sb.aq(dir, {"release-guard"});
   CHECK(caught.code == 1);
   CHECK(has(caught.err, "error[RELEASE_NOT_IN_BASE]"));
   CHECK(has(caught.err, hot.substr(0, 12)));
-  // a promoted SHA of base that is later left by the branch (rollback) stays fine
+  // putting the branch back on the promoted SHA is fine (the hook agrees)
   sb.git_ok(dir, {"update-ref", "refs/heads/rel", c});
   CHECK(sb.aq(dir, {"release-guard"}).code == 0);
+}
+
+TEST_CASE("hooks: an override by a human lets its commits through the base gate, loudly", "[hooks]") {
+  Sandbox sb;
+  const std::string origin = sb.make_origin("origin.git", with_remote(kHookYaml));
+  REQUIRE(sb.aq(origin, {"install-hooks"}).code == 0);
+  const std::string dir = sb.clone(origin, "coord");
+  REQUIRE(sb.aq(dir, {"install-hooks"}).code == 0);
+  REQUIRE(sb.aq(dir, {"claim", "T3", "--actor", "dev", "--branch", "hotfix"}).code == 0);
+  sb.git_ok(dir, {"checkout", "-q", "-b", "hotfix", "main"});
+  const std::string hot = sb.commit_file(dir, "src/hot.c", "fix\n", "hotfix");
+  sb.git_ok(dir, {"checkout", "-q", "main"});
+  Run refused = sb.git(dir, {"push", "origin", "hotfix:main"});
+  CHECK(refused.code != 0);
+  CHECK(has(refused.err, "error[UNTRACKED_BASE_COMMIT]"));
+  Run robot = sb.aq(dir, {"override", "T3", "--reason", "prod down", "--commit", hot, "--actor", "robot"});
+  CHECK(robot.code == 3);
+  Run o = sb.aq(dir, {"override", "T3", "--reason", "prod down, INC-7", "--commit", hot, "--actor", "alice"});
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  // both the client's pre-push and origin's pre-receive let it through, and say so
+  Run pushed = sb.git(dir, {"push", "origin", "hotfix:main"});
+  INFO(pushed.err);
+  CHECK(pushed.code == 0);
+  CHECK(has(pushed.err, "notice[UNTRACKED_BASE_COMMIT]"));
+  CHECK(has(pushed.err, "override of T3 by alice: prod down, INC-7"));
+  CHECK(sb.git_ok(origin, {"rev-parse", "main"}) == hot);
+  // and the local branch may follow
+  CHECK(sb.git(dir, {"merge", "-q", "--ff-only", "origin/main"}).code == 0);
 }
