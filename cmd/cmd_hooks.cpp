@@ -174,20 +174,24 @@ int hook_pre_push(Context& ctx, const std::vector<std::string>& args) {
     RefChange c{w[2], zero_id(w[3]) ? "" : w[3], zero_id(w[1]) ? "" : w[1]};
     by_ref[c.ref] = c;
   }
-  auto first = Queue::open();
+  const auto log = by_ref.find(kLogRef);
+  const std::string log_new = log != by_ref.end() ? log->second.new_id : "";
+  // The log as pushed (one load in the common case, a write publishing log and notes).
+  auto first = load_state(log_new, "");
+  if (!first && first.error().code == Code::NO_QUEUE) return 0;  // no queue here: nothing to guard
   if (!first) return ctx.out.error(first.error());
-  if (!first->log_tip()) return 0;  // no queue here: nothing to guard
-  if (auto st = first->load(); !st) return ctx.out.error(st.error());
   const std::string base_ref = "refs/heads/" + first->state().base;
   const std::string release = first->defs().policy.release;
   const std::string release_ref = release.empty() ? "" : "refs/heads/" + release;
-  const auto base = by_ref.find(base_ref), log = by_ref.find(kLogRef);
+  const auto base = by_ref.find(base_ref);
   const auto rel = release_ref.empty() ? by_ref.end() : by_ref.find(release_ref);
   if (base == by_ref.end() && log == by_ref.end() && rel == by_ref.end()) return 0;  // other refs pass untouched
-  // Judge the state the push leaves on the remote: its log and base as pushed.
-  auto q = load_state(log != by_ref.end() && !log->second.new_id.empty() ? log->second.new_id : "",
-                      base != by_ref.end() && !base->second.new_id.empty() ? base->second.new_id : "");
-  if (!q) return ctx.out.error(q.error());
+  // ...and base as pushed, when the push moves it: judge the state the push leaves on the remote.
+  Result<Queue> q = std::move(first);
+  if (base != by_ref.end() && !base->second.new_id.empty() && base->second.new_id != q->base_tip()) {
+    q = load_state(log_new, base->second.new_id);
+    if (!q) return ctx.out.error(q.error());
+  }
   Verdict v;
   if (log != by_ref.end()) judge_log(*q, log->second, v);
   if (base != by_ref.end() && !base->second.new_id.empty()) {
@@ -305,14 +309,11 @@ int hook_pre_receive(Context& ctx) {
     if (log != by_ref.end()) judge_log(*first, log->second, v);
     return report(ctx, "pre-receive", "the push", v, {});
   }
-  // The names of base and release: from the log as it will be.
-  {
-    LoadOptions o;
-    if (log_pushed) o.log_tip = log->second.new_id;
-    if (auto st = first->load(o); !st) return ctx.out.error(st.error());
-  }
-  const std::string base_ref = "refs/heads/" + first->state().base;
-  const std::string release = first->defs().policy.release;
+  // The log as it will be; then base as pushed, when the push moves it.
+  Result<Queue> q = load_state(log_pushed ? log->second.new_id : "", "");
+  if (!q) return ctx.out.error(q.error());
+  const std::string base_ref = "refs/heads/" + q->state().base;
+  const std::string release = q->defs().policy.release;
   const std::string release_ref = release.empty() ? "" : "refs/heads/" + release;
   const auto base = by_ref.find(base_ref);
   const auto rel = release_ref.empty() ? by_ref.end() : by_ref.find(release_ref);
@@ -323,9 +324,10 @@ int hook_pre_receive(Context& ctx) {
                                Location::in_commit(base->second.old_id, base_ref), "never delete the base branch"));
     return report(ctx, "pre-receive", "the push", v, {});
   }
-  auto q = load_state(log_pushed ? log->second.new_id : "",
-                      base != by_ref.end() ? base->second.new_id : "");
-  if (!q) return ctx.out.error(q.error());
+  if (base != by_ref.end() && base->second.new_id != q->base_tip()) {
+    q = load_state(log_pushed ? log->second.new_id : "", base->second.new_id);
+    if (!q) return ctx.out.error(q.error());
+  }
   if (log != by_ref.end()) judge_log(*q, log->second, v);
   if (notes != by_ref.end()) judge_notes(*q, notes->second, v);
   if (base != by_ref.end()) judge_base(*q, base->second.new_id, {base->second.old_id}, v);
