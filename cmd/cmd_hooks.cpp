@@ -63,15 +63,21 @@ Error gate_error(const GateRefusal& g) {
 
 // What the update adds to base when it moves to `target`: commits in none of `hide`. The queue's
 // own start (the init event's base tip) is always hidden: history before the queue needs no task.
-void judge_base(Queue& q, const std::string& target, std::vector<std::string> hide, Verdict& v) {
-  if (!q.defs().policy.protect_base) return;
+// The gate's policy (protect_base, exempt) is the one base had before the update (`before`):
+// judged under the pushed definitions, a commit could exempt itself.
+void judge_base(Queue& q, const std::string& before, const std::string& target, std::vector<std::string> hide,
+                Verdict& v) {
+  std::shared_ptr<const Definitions> defs = q.defs_ptr();
+  if (!before.empty() && before != q.base_tip() && q.repo().has_object(before))
+    if (auto d = q.view().definitions_at(before)) defs = *d;
+  if (!defs->policy.protect_base) return;
   hide.push_back(q.state().init_defs);
   auto added = commits_added(q.repo(), target, hide);
   if (!added) {
     v.refusals.push_back(added.error());
     return;
   }
-  GateResult g = judge_base_commits(q.state(), q.defs(), *added);
+  GateResult g = judge_base_commits(q.state(), *defs, *added);
   std::set<std::string> seen;
   for (const GateRefusal& r : g.refused) {
     v.refusals.push_back(gate_error(r));
@@ -197,7 +203,10 @@ int hook_pre_push(Context& ctx, const std::vector<std::string>& args) {
   if (base != by_ref.end() && !base->second.new_id.empty()) {
     std::vector<std::string> hide = {base->second.old_id};
     if (auto t = q->repo().ref(tracking_ref(remote, base_ref))) hide.push_back(*t);
-    judge_base(*q, base->second.new_id, hide, v);
+    // The remote's base before the push: what it had, or what this clone last saw of it.
+    std::string before = base->second.old_id;
+    if (before.empty() || !q->repo().has_object(before)) before = hide.size() > 1 ? hide[1] : "";
+    judge_base(*q, before, base->second.new_id, hide, v);
   }
   if (rel != by_ref.end() && !rel->second.new_id.empty()) judge_release_tip(*q, rel->second.new_id, v);
   return report(ctx, "pre-push", "the push to " + (remote.empty() ? std::string("the remote") : remote), v,
@@ -232,7 +241,7 @@ int hook_pre_merge_commit(Context& ctx) {
     hide.push_back(*t);
   Verdict v;
   for (const std::string& id : heads)
-    if (q->repo().has_object(id)) judge_base(*q, id, hide, v);
+    if (q->repo().has_object(id)) judge_base(*q, "", id, hide, v);
   return report(ctx, "pre-merge-commit", "this merge into " + base, v,
                 {"the merge is not committed: 'git merge --abort' puts the tree back",
                  "land the work with 'git agentq merge " + first_task(v) + "' once 'git agentq merge-ready " + first_task(v) +
@@ -265,7 +274,7 @@ int hook_reference_transaction(Context& ctx, const std::vector<std::string>& arg
       std::vector<std::string> hide = {current.value_or("")};
       if (!remote.empty())
         if (auto t = q->repo().ref(tracking_ref(remote, base_ref))) hide.push_back(*t);  // already on the remote
-      judge_base(*q, c.new_id, hide, v);
+      judge_base(*q, "", c.new_id, hide, v);
     } else {
       judge_release_tip(*q, c.new_id, v);
     }
@@ -330,7 +339,7 @@ int hook_pre_receive(Context& ctx) {
   }
   if (log != by_ref.end()) judge_log(*q, log->second, v);
   if (notes != by_ref.end()) judge_notes(*q, notes->second, v);
-  if (base != by_ref.end()) judge_base(*q, base->second.new_id, {base->second.old_id}, v);
+  if (base != by_ref.end()) judge_base(*q, base->second.old_id, base->second.new_id, {base->second.old_id}, v);
   if (rel != by_ref.end() && !rel->second.new_id.empty()) judge_release_tip(*q, rel->second.new_id, v);
   return report(ctx, "pre-receive", "the push (nothing was updated)", v,
                 {"write events with git agentq, which checks them first; land base work with 'git agentq merge " +

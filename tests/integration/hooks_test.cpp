@@ -285,6 +285,21 @@ TEST_CASE("hooks: pre-receive on origin refuses forged events, rewrites, bad not
     CHECK(merge.code == 0);
     CHECK(sb.git_ok(origin, {"rev-parse", "main"}) == c);
   }
+  SECTION("a push is judged by the policy base had before it, not by the one it brings") {
+    std::string relaxed = with_remote(kHookYaml);
+    relaxed.replace(relaxed.find("  release: rel\n"), 15, "  release: rel\n  protect_base: false\n  exempt: { paths: [\"src/**\"] }\n");
+    sb.write("dev/.agentq/queue.yaml", relaxed);
+    sb.git_ok(dir, {"commit", "-q", "-am", "relax the policy"});
+    const std::string sneaky = sb.commit_file(dir, "src/sneak.c", "x\n", "sneak");
+    Run push = sb.git(dir, {"push", "origin", "main"});
+    INFO(push.err);
+    CHECK(push.code != 0);
+    CHECK(has(push.err, "error[UNTRACKED_BASE_COMMIT]"));
+    CHECK(has(push.err, sneaky.substr(0, 12)));
+    // the definitions change alone may land; the next push is judged under it
+    CHECK(sb.git(dir, {"push", "-q", "origin", "main~1:main"}).code == 0);
+    CHECK(sb.git(dir, {"push", "-q", "origin", "main"}).code == 0);
+  }
   SECTION("release: only promoted commits of base") {
     Run stray = sb.git(dir, {"push", "origin", "agent/backend:refs/heads/rel"});
     CHECK(stray.code != 0);
