@@ -70,6 +70,14 @@ void judge_base(Queue& q, const std::string& before, const std::string& target, 
   std::shared_ptr<const Definitions> defs = q.defs_ptr();
   if (!before.empty() && before != q.base_tip() && q.repo().has_object(before))
     if (auto d = q.view().definitions_at(before)) defs = *d;
+  // Definitions that do not load never reach base: every later command (and hook) would fail.
+  if (auto next = q.view().definitions_at(target); !next) {
+    Error e = next.error();
+    e.message = "the definitions at " + short_id(target) + " do not load: " + e.message;
+    e.fix = "fix .agentq/queue.yaml ('git agentq validate --defs " + short_id(target) + "' shows the error)";
+    v.refusals.push_back(e);
+    return;
+  }
   if (!defs->policy.protect_base) return;
   hide.push_back(q.state().init_defs);
   auto added = commits_added(q.repo(), target, hide);

@@ -135,8 +135,14 @@ TEST_CASE("hooks: a merge-ready fast-forward is allowed, stray commits on base a
   // update-ref is judged the same way
   const std::string stray = sb.git_ok(repo, {"commit-tree", "-p", c, "-m", "x", sb.git_ok(repo, {"write-tree"})});
   CHECK(sb.git(repo, {"update-ref", "refs/heads/main", stray}).code != 0);
-  // definitions-only commits need no task
+  // definitions-only commits need no task, but they must load
   sb.git_ok(repo, {"reset", "-q"});
+  sb.write("repo/.agentq/queue.yaml", "version: 1\npolicy: {base: main, typo: 1}\n");
+  sb.git_ok(repo, {"add", ".agentq/queue.yaml"});
+  Run broken = sb.git(repo, {"commit", "-q", "-m", "break the definitions"});
+  CHECK(broken.code != 0);
+  CHECK(has(broken.err, "error[DEF_UNKNOWN_KEY]"));
+  CHECK(sb.git_ok(repo, {"rev-parse", "main"}) == c);
   sb.write("repo/.agentq/queue.yaml", std::string(kHookYaml) + "  - { id: T4, role: backend }\n");
   sb.git_ok(repo, {"add", ".agentq/queue.yaml"});
   CHECK(sb.git(repo, {"commit", "-q", "-m", "add T4"}).code == 0);
