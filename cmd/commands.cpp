@@ -26,6 +26,10 @@ int cmd_complete(Context&, const std::vector<std::string>&);
 int cmd_stats(Context&, const std::vector<std::string>&);
 int cmd_graph(Context&, const std::vector<std::string>&);
 int cmd_sync(Context&, const std::vector<std::string>&);
+int cmd_install_hooks(Context&, const std::vector<std::string>&);
+int cmd_hook(Context&, const std::vector<std::string>&);
+int cmd_promote(Context&, const std::vector<std::string>&);
+int cmd_release_guard(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -51,6 +55,10 @@ const std::vector<Command>& commands() {
       {"stats", "latencies, retries, failure classes, queue depth (--json, --prometheus)", cmd_stats},
       {"graph", "the dependency DAG coloured by status (dot or mermaid)", cmd_graph},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
+      {"install-hooks", "install the git hook shims (pre-receive in a bare origin); --uninstall restores", cmd_install_hooks},
+      {"hook", "the entry point the installed hook shims call: hook NAME [ARGS...]", cmd_hook},
+      {"promote", "release a base commit: record the evidence, move policy.release (humans only)", cmd_promote},
+      {"release-guard", "check policy.release points at a promoted commit on base; exit 1 otherwise", cmd_release_guard},
       {"complete", "", cmd_complete},  // hidden: words for shell completion
   };
   return table;

@@ -258,6 +258,26 @@ Status check_void(const QueueState& s, const Event& e, const Definitions& d) {
   return fail(Error(Code::EVENT_INVALID, "'" + e.event + "' names no unacknowledged illegal event"));
 }
 
+// Promotions are human-gated and only of what base already has (the runbook's release step):
+// judged against the base tip the event names (its `defs`), an immutable fact, like `done`.
+Status check_promote(const Event& e, const Definitions& d, RepoView& repo) {
+  const Actor* a = d.actor(e.actor);
+  if (!a || !a->human)
+    return fail(Error(Code::NOT_HUMAN, "only an actor with human: true may promote to the release branch", {},
+                      "ask the human release owner"));
+  if (d.policy.release.empty())
+    return fail(Error(Code::EVENT_INVALID, "policy.release is not set: there is no release branch to promote to"));
+  if (e.release != d.policy.release)
+    return fail(Error(Code::EVENT_INVALID, "promote names release '" + e.release + "' but policy.release is '" +
+                                               d.policy.release + "'"));
+  if (auto in = repo.is_ancestor(e.commit, e.defs); in && !*in)
+    return fail(Error(Code::RELEASE_NOT_IN_BASE, short_commit(e.commit) + " is not reachable from " + d.policy.base, {},
+                      "promote a commit that " + d.policy.base + " already has"));
+  for (const std::string& t : e.tasks)
+    if (!d.task(t)) return fail(Error::unknown_task(t));
+  return {};
+}
+
 const Task* task_or_null(const Definitions& d, const Event& e) { return e.task.empty() ? nullptr : d.task(e.task); }
 
 }  // namespace
@@ -319,6 +339,7 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
     case EventType::review: return check_review(s, e, d, *t);
     case EventType::void_: return check_void(s, e, d);
     case EventType::override_: return check_override(e, d);
+    case EventType::promote: return check_promote(e, d, repo);
     default:
       return fail(Error(Code::EVENT_INVALID, std::string(to_string(e.type)) + " events are not supported by this git-agentq",
                         {}, "upgrade git-agentq"));
@@ -354,6 +375,17 @@ void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t ha
     o.commits = e.commits;
     s.overrides.push_back(std::move(o));
     s.task_mut(e.task).overrides.push_back(e.id);
+    return;
+  }
+  if (e.type == EventType::promote) {
+    Promotion p;
+    p.id = e.id;
+    p.commit = e.commit;
+    p.release = e.release;
+    p.actor = e.actor;
+    p.at = e.at;
+    p.tasks = e.tasks;
+    s.promotions.push_back(std::move(p));
     return;
   }
   if (e.type == EventType::void_) {

@@ -22,7 +22,7 @@ _git_agentq() {
       -C | --actor | --role | --lane | --branch | --commit | --reason | --blocked-by | --command | --result | \
         --exit-code | --kind | --log | --risks | --next | --root-cause | --owning-file | --proof-command | \
         --decision | --note | --exception-note | --timeout | --format | --output | --remote | --defs | \
-        --event-id | --last-green | -n) ((i++)) ;;
+        --event-id | --last-green | --rollback | -n) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd=${words[i]}; else ((npos++)); fi ;;
     esac
@@ -55,6 +55,12 @@ _git_agentq() {
           set-status)
             if ((npos == 0)); then candidates=$(__git_agentq_words tasks); else candidates="in_progress blocked done"; fi ;;
           notes) candidates="rebuild" ;;
+          hook) ((npos == 0)) && candidates="pre-push pre-merge-commit reference-transaction pre-receive" ;;
+          promote)
+            if ((npos == 0)); then
+              if declare -F __git_complete_refs >/dev/null; then __git_complete_refs; return; fi
+              candidates=$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null)
+            fi ;;
         esac
       fi ;;
   esac
