@@ -72,7 +72,8 @@ namespace agentq {
   X(UNTRACKED_BASE_COMMIT, 1)                  \
   X(NO_REMOTE, 4)                       \
   X(REMOTE_AUTH_FAILED, 4)              \
-  X(REMOTE_REJECTED, 3)
+  X(REMOTE_REJECTED, 3)                 \
+  X(SIGNING_FAILED, 4)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,
