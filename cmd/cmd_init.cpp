@@ -7,6 +7,7 @@
 #include "gitstore/git_repo_view.h"
 #include "gitstore/notes.h"
 #include "gitstore/remote.h"
+#include "gitstore/signing.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
@@ -69,6 +70,8 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
   auto already = [&]() -> int {
     auto st = q->load();
     if (!st) return ctx.out.error(st.error());
+    if (auto signers = write_allowed_signers(q->repo(), q->defs()); !signers)
+      ctx.out.warn("the allowed-signers file was not written: " + signers.error().message);
     if (ctx.out.json_mode) {
       json j;
       j["ok"] = true;
@@ -109,6 +112,8 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
     return already();
   }
   if (!w) return ctx.out.error(w.error());
+  if (auto signers = write_allowed_signers(q->repo(), q->defs()); !signers)
+    ctx.out.warn("the allowed-signers file was not written: " + signers.error().message);
   if (ctx.out.json_mode) {
     json j;
     j["ok"] = true;

@@ -3,6 +3,7 @@
 #include "cmd/args.h"
 #include "cmd/common.h"
 #include "gitstore/notes.h"
+#include "gitstore/seen_tips.h"
 
 namespace agentq::cli {
 
@@ -47,6 +48,27 @@ int cmd_validate(Context& ctx, const std::vector<std::string>& argv) {
     f.fix = "finish or unclaim it before removing it from the definitions";
     findings.push_back(std::move(f));
   }
+  // A log that lost a tip this clone saw before was rewritten: the local ref, and the remote's
+  // as the last fetch brought it (a plain `git fetch` force-updates tracking refs silently).
+  auto rewrite = [&](const std::string& name, const std::optional<std::string>& tip, const std::string& what) {
+    auto st = check_seen_tip(q->repo(), name, tip, what);
+    if (st) {
+      if (tip) (void)write_seen_tip(q->repo(), name, *tip);
+      return;
+    }
+    Finding f;
+    f.code = st.error().code;
+    f.message = st.error().message;
+    f.fix = st.error().fix;
+    f.commit = st.error().where.commit;
+    findings.push_back(std::move(f));
+  };
+  rewrite("log", s.tip, kLogRef);
+  if (!q->remote().empty()) {
+    const std::string tracking = "refs/remotes/" + q->remote() + "/agent-queue/log";
+    if (auto t = q->repo().ref(tracking)) rewrite("remote-" + q->remote(), t, tracking);
+  }
+  for (const std::string& w : q->warnings()) ctx.out.warn(w);
   size_t open = 0;
   for (const auto& f : findings) open += f.voided ? 0 : 1;
 

@@ -30,6 +30,7 @@ int cmd_install_hooks(Context&, const std::vector<std::string>&);
 int cmd_hook(Context&, const std::vector<std::string>&);
 int cmd_promote(Context&, const std::vector<std::string>&);
 int cmd_release_guard(Context&, const std::vector<std::string>&);
+int cmd_void(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -50,6 +51,7 @@ const std::vector<Command>& commands() {
       {"git-check", "cross-check the queue with the branches", cmd_git_check},
       {"ci-check", "CI on origin: fetch and check everything, text/json/junit, fails closed", cmd_ci_check},
       {"override", "audited emergency bypass of the base-branch gate (humans only)", cmd_override},
+      {"void", "acknowledge an illegal event, with a reason (humans only)", cmd_void},
       {"sync", "fetch the queue, publish local and pending events, push log and notes", cmd_sync},
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"stats", "latencies, retries, failure classes, queue depth (--json, --prometheus)", cmd_stats},

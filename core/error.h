@@ -73,7 +73,8 @@ namespace agentq {
   X(NO_REMOTE, 4)                       \
   X(REMOTE_AUTH_FAILED, 4)              \
   X(REMOTE_REJECTED, 3)                 \
-  X(RELEASE_NOT_PROMOTED, 3)
+  X(RELEASE_NOT_PROMOTED, 3)           \
+  X(SIGNING_FAILED, 4)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

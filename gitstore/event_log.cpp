@@ -12,17 +12,15 @@ namespace {
 
 // The parts of a raw commit object the log reader needs. Parsing the object text directly
 // (instead of git_commit_lookup) skips libgit2's object cache and full parse: the log is read
-// once, front to back, and this is the hot path of every command.
+// once, front to back, and this is the hot path of every command. The signature is not
+// copied here: a Verifier that has the commit's result cached never needs it.
 struct RawCommit {
   std::vector<std::string_view> parents;  // hex ids
   std::string_view message;
-  std::string signature;    // the gpgsig header, continuation lines joined
-  std::string signed_data;  // the object without the gpgsig header (what was signed)
 };
 
-bool parse_commit(std::string_view data, bool want_signature, RawCommit* out) {
+bool parse_commit(std::string_view data, RawCommit* out) {
   size_t pos = 0;
-  size_t sig_start = std::string_view::npos, sig_end = 0;
   while (pos < data.size()) {
     size_t eol = data.find('\n', pos);
     if (eol == std::string_view::npos) return false;
@@ -31,33 +29,47 @@ bool parse_commit(std::string_view data, bool want_signature, RawCommit* out) {
       out->message = data.substr(eol + 1);
       break;
     }
-    if (line.rfind("parent ", 0) == 0) {
-      out->parents.push_back(line.substr(7));
-    } else if (want_signature && line.rfind("gpgsig ", 0) == 0) {
-      sig_start = pos;
-      out->signature.assign(line.substr(7));
-      size_t next = eol + 1;
-      while (next < data.size() && data[next] == ' ') {
-        size_t e2 = data.find('\n', next);
-        if (e2 == std::string_view::npos) return false;
-        out->signature += '\n';
-        out->signature.append(data.substr(next + 1, e2 - next - 1));
-        eol = e2;
-        next = e2 + 1;
-      }
-      out->signature += '\n';
-      sig_end = eol + 1;
-    }
+    if (line.rfind("parent ", 0) == 0) out->parents.push_back(line.substr(7));
     pos = eol + 1;
-  }
-  if (want_signature && sig_start != std::string_view::npos) {
-    out->signed_data.assign(data.substr(0, sig_start));
-    out->signed_data.append(data.substr(sig_end));
   }
   return true;
 }
 
 }  // namespace
+
+bool split_signature(std::string_view data, std::string* signature, std::string* signed_data) {
+  signature->clear();
+  signed_data->clear();
+  size_t pos = 0;
+  size_t sig_start = std::string_view::npos, sig_end = 0;
+  while (pos < data.size()) {
+    size_t eol = data.find('\n', pos);
+    if (eol == std::string_view::npos) return false;
+    std::string_view line = data.substr(pos, eol - pos);
+    if (line.empty()) break;
+    if (sig_start == std::string_view::npos && line.rfind("gpgsig ", 0) == 0) {
+      sig_start = pos;
+      signature->assign(line.substr(7));
+      size_t next = eol + 1;
+      while (next < data.size() && data[next] == ' ') {
+        size_t e2 = data.find('\n', next);
+        if (e2 == std::string_view::npos) return false;
+        *signature += '\n';
+        signature->append(data.substr(next + 1, e2 - next - 1));
+        eol = e2;
+        next = e2 + 1;
+      }
+      *signature += '\n';
+      sig_end = eol + 1;
+    }
+    pos = eol + 1;
+  }
+  if (sig_start != std::string_view::npos) {
+    signed_data->assign(data.substr(0, sig_start));
+    signed_data->append(data.substr(sig_end));
+  }
+  return true;
+}
 
 Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at, Verifier* verifier) {
   LogSlice slice;
@@ -80,7 +92,7 @@ Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::s
       return fail(Error::git("the queue log names a non-commit object").at(Location::in_commit(current, kLogRef)));
     std::string_view data(static_cast<const char*>(git_odb_object_data(obj_raw)), git_odb_object_size(obj_raw));
     RawCommit c;
-    if (!parse_commit(data, verifier != nullptr, &c))
+    if (!parse_commit(data, &c))
       return fail(Error::git("cannot parse log commit").at(Location::in_commit(current, kLogRef)));
     LogEntry entry;
     entry.commit = current;
@@ -91,10 +103,7 @@ Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::s
       if (ev) entry.event = std::move(*ev);
       else entry.error = ev.error();
     }
-    if (verifier) {
-      if (c.signature.empty()) entry.signature.state = SignatureCheck::State::unsigned_;
-      else entry.signature = verifier->verify(current, c.signature, c.signed_data);
-    }
+    if (verifier) entry.signature = verifier->verify(SignedCommit{current, entry.event ? &*entry.event : nullptr, data});
     std::string parent = c.parents.empty() ? std::string() : std::string(c.parents.front());
     slice.entries.push_back(std::move(entry));
     if (parent.empty()) break;

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/event.h"
@@ -14,20 +15,35 @@ namespace agentq {
 inline constexpr const char* kLogRef = "refs/agent-queue/log";
 inline constexpr const char* kQueueNamespace = "refs/agent-queue/";
 
-// Signs a commit buffer the way `git commit -S` would (gitstore/signing.*).
+// Signs a commit buffer the way `git commit -S` would (gitstore/signing.*): returns the
+// armored signature to store in the commit's gpgsig header. Fails rather than return a
+// signature it has not checked, so no event is ever written half-signed.
 class Signer {
  public:
   virtual ~Signer() = default;
   virtual Result<std::string> sign(const std::string& commit_buffer) = 0;
 };
 
-// Verifies a commit's signature (gitstore/verify.*); null means "not checked".
+// What the log reader hands a Verifier for one commit.
+struct SignedCommit {
+  const std::string& commit;  // its id
+  const Event* event;         // the decoded event; null when the message could not be decoded
+  std::string_view raw;       // the whole commit object (see split_signature)
+};
+
+// Verifies a commit's signature (gitstore/verify.*); a null Verifier means "not checked".
+// It decides itself whether an event needs checking (policy.require_signed of the
+// definitions the event names) and returns State::not_checked when not.
 class Verifier {
  public:
   virtual ~Verifier() = default;
-  virtual SignatureCheck verify(const std::string& commit_id, const std::string& signature,
-                                const std::string& signed_data) = 0;
+  virtual SignatureCheck verify(const SignedCommit& commit) = 0;
 };
+
+// Splits a raw commit object into its gpgsig header (continuation lines joined, ending in a
+// newline) and the bytes that were signed (the object without that header). False when the
+// object is malformed; `signature` is empty when the commit is not signed.
+bool split_signature(std::string_view raw, std::string* signature, std::string* signed_data);
 
 struct LogSlice {
   std::vector<LogEntry> entries;  // oldest first

@@ -2,6 +2,9 @@
 
 #include <git2.h>
 
+#include <algorithm>
+#include <set>
+
 #include "gitstore/event_log.h"
 #include "gitstore/handles.h"
 #include "gitstore/queue_impl.h"
@@ -90,6 +93,41 @@ Status trim_pending(Repo& repo, const std::string& ref, const std::string& seen)
   return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving while sync trimmed it", {}, "run 'git agentq sync' again"));
 }
 
+Result<std::vector<std::string>> hand_over_pending(Repo& repo, const std::vector<LogEntry>& entries) {
+  std::vector<std::string> actors;
+  for (const LogEntry& entry : entries) {
+    if (!entry.event || entry.event->actor.empty()) continue;
+    if (std::find(actors.begin(), actors.end(), entry.event->actor) == actors.end()) actors.push_back(entry.event->actor);
+  }
+  for (const std::string& actor : actors) {
+    const std::string ref = pending_ref(actor);
+    for (int attempt = 0;; ++attempt) {
+      if (attempt == 50) return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving", {}, "run 'git agentq sync' again"));
+      const auto tip = repo.ref(ref);
+      auto have = read_pending(repo, ref);
+      if (!have) return fail(have.error());
+      std::set<std::string> ids;
+      for (const LogEntry& p : *have)
+        if (p.event) ids.insert(p.event->id);
+      std::optional<std::string> parent = tip;
+      for (const LogEntry& entry : entries) {
+        if (!entry.event || entry.event->actor != actor || ids.count(entry.event->id)) continue;
+        auto tree = event_tree(repo, entry.commit);
+        if (!tree) return fail(tree.error());
+        auto c = create_event_commit_with_tree(repo, *entry.event, parent, *tree, nullptr);
+        if (!c) return fail(c.error());
+        parent = *c;
+      }
+      if (parent == tip) break;
+      auto cas = compare_and_swap(repo, ref, *parent, tip, "agentq: events sync could not re-sign");
+      if (!cas) return fail(cas.error());
+      if (*cas == CasOutcome::moved) break;
+      sleep_ms(random_between(1, 20));
+    }
+  }
+  return actors;
+}
+
 Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare) {
   if (e.actor.empty()) return fail(Error::usage("--offline needs an actor"));
   const std::string ref = pending_ref(e.actor);
@@ -107,7 +145,10 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
     e.at = now_rfc3339();
     e.defs = view->base_tip();
     if (prepare) AGENTQ_TRY(prepare(e, trial, *defs));
-    auto dup = check_new_event(trial, e, *view);
+    // Pending events are signed too (so `git verify-commit` works on them); sync re-creates
+    // and re-signs them when it publishes them under the definitions of that moment.
+    Signer* signer = nullptr;
+    auto dup = check_new_event(trial, e, *view, signing_for_writes(), &signer);
     if (!dup) return fail(dup.error());
     Written w;
     w.event = e;
@@ -118,7 +159,7 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
       for (const LogEntry& p : *pending) w.pending |= p.commit == w.commit;
       return w;
     }
-    auto commit = create_event_commit(*repo, e, tip, attachments, nullptr);
+    auto commit = create_event_commit(*repo, e, tip, attachments, signer);
     if (!commit) return fail(commit.error());
     auto cas = compare_and_swap(*repo, ref, *commit, tip, "agentq: pending " + subject_line(e));
     if (!cas) return fail(cas.error());

@@ -35,4 +35,10 @@ void apply_pending(QueueState& s, const std::vector<LogEntry>& pending, GitRepoV
 // new offline events were appended meanwhile, keeps only those (as a new chain).
 Status trim_pending(Repo& repo, const std::string& ref, const std::string& seen);
 
+// Local-only log events of other actors that a sync cannot re-sign (policy.require_signed:
+// only an event's own actor can sign it): appended, oldest first, to each owner's pending
+// chain (events whose id is already there are skipped, so repeating it is harmless). The
+// owner's next `sync` publishes them under its own signature. Returns the actors handed to.
+Result<std::vector<std::string>> hand_over_pending(Repo& repo, const std::vector<LogEntry>& entries);
+
 }  // namespace agentq

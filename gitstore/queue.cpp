@@ -1,5 +1,7 @@
 #include "gitstore/queue.h"
 
+#include <algorithm>
+
 #include "core/notes_view.h"
 #include "gitstore/notes.h"
 #include "gitstore/queue_impl.h"
@@ -41,6 +43,11 @@ GitRepoView& Queue::view() { return *impl_->view; }
 const std::string& Queue::remote() const { return impl_->remote; }
 const std::string& Queue::policy_remote() const { return impl_->policy_remote; }
 void Queue::set_offline(bool offline) { impl_->offline = offline; }
+void Queue::set_cache_writes(bool write) {
+  impl_->cache_writes = write;
+  impl_->verifier.reset();
+}
+const std::vector<std::string>& Queue::warnings() const { return impl_->load_warnings; }
 Status Queue::catch_up() { return impl_->catch_up(); }
 Result<SyncReport> Queue::sync(const std::string& actor) { return impl_->sync(actor); }
 
@@ -76,8 +83,9 @@ Status Queue::load(const LoadOptions& options) {
     return fail(Error(Code::NO_QUEUE, "no queue here: " + options.log_ref + " does not exist", {},
                       "run 'git agentq init' (or 'git agentq sync' in a clone of a repository that has one)"));
   impl_->keep_log = options.keep_log;
-  auto slice = read_log(repo(), *tip);
+  auto slice = read_log(repo(), *tip, {}, impl_->verifier_for_reads());
   if (!slice) return fail(slice.error());
+  impl_->flush_verifier();
   const LogEntry& root = slice->entries.front();
   if (!root.event || root.event->type != EventType::init)
     return fail(Error(Code::EVENT_INVALID, "the queue log does not start with an init event",
@@ -121,18 +129,19 @@ Status Queue::Impl::advance_to(const std::optional<std::string>& tip) {
     return {};
   }
   if (*tip == state_tip) return {};
-  auto slice = read_log(*repo, *tip, state_tip);
+  auto slice = read_log(*repo, *tip, state_tip, verifier_for_reads());
   if (!slice) return fail(slice.error());
   if (state_tip.empty() || !slice->reached_stop) {
     // No state yet, or the log was rewritten under us: replay it whole.
     if (!state_tip.empty()) {
-      auto whole = read_log(*repo, *tip);
+      auto whole = read_log(*repo, *tip, {}, verifier_for_reads());
       if (!whole) return fail(whole.error());
       slice = std::move(whole);
     }
     state = QueueState{};
     entries.clear();
   }
+  flush_verifier();
   for (const LogEntry& entry : slice->entries) replay_entry(state, entry, *view);
   if (keep_log) entries.insert(entries.end(), slice->entries.begin(), slice->entries.end());
   state_tip = *tip;
@@ -150,12 +159,50 @@ Status Queue::Impl::repin_base(const std::string& tip) {
   return {};
 }
 
-Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view) {
+QueueVerifier* Queue::Impl::verifier_for_reads() {
+  if (!verifier) {
+    VerifyOptions o;
+    o.write_cache = cache_writes;
+    verifier = std::make_unique<QueueVerifier>(*repo, o);
+  }
+  return verifier.get();
+}
+
+Signing* Queue::Impl::signing_for_writes() {
+  if (!signing) signing = std::make_unique<Signing>(*repo);
+  return signing.get();
+}
+
+void Queue::Impl::flush_verifier() {
+  if (!verifier) return;
+  for (const std::string& w : verifier->warnings())
+    if (std::find(load_warnings.begin(), load_warnings.end(), w) == load_warnings.end()) load_warnings.push_back(w);
+  if (auto st = verifier->flush(); !st) {
+    const std::string w = "the signature cache was not updated: " + st.error().message;
+    if (std::find(load_warnings.begin(), load_warnings.end(), w) == load_warnings.end()) load_warnings.push_back(w);
+  }
+}
+
+Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view, Signing* signing,
+                             Signer** signer) {
+  if (signer) *signer = nullptr;
   auto dup = already_recorded(s, e);
   if (!dup || *dup) return dup;
   auto defs = definitions_for(s, e, view);
   if (!defs) return fail(defs.error());
-  AGENTQ_TRY(check_event(s, e, **defs, view));
+  std::optional<SignatureCheck> identity;
+  if (signing) {
+    // Identity before the state rules: a wrong key is SIGNER_MISMATCH whatever else is wrong.
+    auto id = signing->identity(**defs, e.actor);
+    if (!id) return fail(id.error());
+    identity = *id;
+  }
+  AGENTQ_TRY(check_event(s, e, **defs, view, identity ? &*identity : nullptr));
+  if (signing && signer) {
+    auto sg = signing->signer(**defs);
+    if (!sg) return fail(sg.error());
+    *signer = *sg;
+  }
   return false;
 }
 
@@ -187,7 +234,8 @@ Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>&
     e.at = now_rfc3339();
     e.defs = view->base_tip();
     if (prepare) AGENTQ_TRY(prepare(e, state, *defs));
-    auto dup = check_new_event(state, e, *view);
+    Signer* signer = nullptr;
+    auto dup = check_new_event(state, e, *view, signing_for_writes(), &signer);
     if (!dup) return fail(dup.error());
     if (*dup) {
       Written w;
@@ -197,7 +245,7 @@ Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>&
       return w;
     }
 
-    auto commit = create_event_commit(*repo, e, tip, attachments, nullptr);
+    auto commit = create_event_commit(*repo, e, tip, attachments, signer);
     if (!commit) return fail(commit.error());
     auto cas = compare_and_swap(*repo, kLogRef, *commit, tip, "agentq: " + subject_line(e));
     if (!cas) return fail(cas.error());

@@ -93,6 +93,11 @@ class Queue {
   const std::string& policy_remote() const;
   // --offline: writes go to refs/agent-queue/pending/<actor> until `sync` publishes them.
   void set_offline(bool offline);
+  // False where the repository must not be written (hooks: pre-receive runs in quarantine):
+  // signature verification still runs and reads the cache, but stores nothing.
+  void set_cache_writes(bool write);
+  // Notices gathered while loading (a corrupt cache moved aside, CACHE_CORRUPT), for commands to print.
+  const std::vector<std::string>& warnings() const;
   // With a remote (and not offline): fetches the queue refs, the notes and the base branch,
   // fast-forwards the local log when it is behind, and judges against the fetched base from
   // now on. A no-op for a local-only queue. Writes run it themselves when it did not run.

@@ -9,6 +9,8 @@
 
 #include "gitstore/queue.h"
 #include "gitstore/remote.h"
+#include "gitstore/signing.h"
+#include "gitstore/verify.h"
 
 namespace agentq {
 
@@ -21,6 +23,18 @@ struct Queue::Impl {
   std::string defs_commit;
   std::vector<LogEntry> entries;
   bool keep_log = false;
+
+  // Signatures: verified on every replay (cached by commit id), made on every write, both
+  // only where the definitions an event is judged under set policy.require_signed.
+  std::unique_ptr<QueueVerifier> verifier;
+  std::unique_ptr<Signing> signing;
+  bool cache_writes = true;
+  std::vector<std::string> load_warnings;
+  QueueVerifier* verifier_for_reads();
+  Signing* signing_for_writes();
+  // After a replay: stores new verification results (a failure is a warning: the cache is an
+  // optimisation only).
+  void flush_verifier();
 
   // Replication.
   std::string base;           // policy.base (the init event's)
@@ -47,6 +61,10 @@ struct Queue::Impl {
 
 // The event checks every writer runs, in order, against state `s`: idempotency (true: the
 // identical event is already there), then the definitions it names and the rules.
-Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view);
+// With `signing`, identity (the configured key against the one declared for the actor) is
+// checked first, and `*signer` is set to the signer the event must be written with (null when
+// the event's definitions do not require signing).
+Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view, Signing* signing = nullptr,
+                             Signer** signer = nullptr);
 
 }  // namespace agentq

@@ -18,6 +18,8 @@
 #include "gitstore/pending.h"
 #include "gitstore/queue_impl.h"
 #include "gitstore/rejected.h"
+#include "gitstore/seen_tips.h"
+#include "gitstore/signing.h"
 #include "gitstore/system.h"
 
 namespace agentq {
@@ -115,6 +117,7 @@ struct Built {
   std::vector<Event> dropped;
   std::vector<RejectedEvent> rejected;
   std::optional<Written> fresh;
+  std::vector<LogEntry> handover;  // other actors' events this build cannot re-sign
 };
 
 // Moves the local log to `target` once the remote has it. `seen` is what the local log was
@@ -152,9 +155,16 @@ Status adopt_notes(Repo& repo, const std::optional<std::string>& notes) {
   return fail(Error(Code::NON_FAST_FORWARD, std::string(kNotesRef) + " kept moving", {}, "run 'git agentq sync'"));
 }
 
+bool identity_failure(Code c) {
+  return c == Code::SIGNER_MISMATCH || c == Code::UNSIGNED_EVENT || c == Code::SIGNING_FAILED;
+}
+
 // Builds the events to publish on `d.start`: the local-only ones re-checked in order, then the
-// fresh one. Commits are written, no ref moves.
-Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgoing>& local, Fresh* fresh) {
+// fresh one. Commits are written, no ref moves. Re-created events are re-signed when their
+// definitions require it, which only their own actor can do: `actor` is the one signing here;
+// other actors' events go to Built::handover instead (see hand_over_pending).
+Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgoing>& local, Fresh* fresh,
+                    const std::string& actor) {
   AGENTQ_TRY(q.advance_to(d.start));
   // Replaying local events changes the state they are judged by; the queue's own state must
   // stay the remote's, for the next attempt.
@@ -172,11 +182,25 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
       b.rejected.push_back(std::move(r));
       continue;
     }
-    // Re-created unsigned, like every event this build writes; where signing is configured the
-    // syncing actor re-signs its own events here.
     Event e = as_published_now(*o.entry.event, *q.view);
-    auto dup = check_new_event(s, e, *q.view);
+    const bool own = !actor.empty() && e.actor == actor;
+    if (!own) {
+      auto seen = already_recorded(s, e);
+      if (seen && *seen) {
+        b.dropped.push_back(e);
+        continue;
+      }
+      auto defs = definitions_for(s, e, *q.view);
+      if (seen && defs && (*defs)->policy.require_signed) {
+        b.handover.push_back(o.entry);
+        continue;
+      }
+    }
+    Signer* signer = nullptr;
+    auto dup = check_new_event(s, e, *q.view, own ? q.signing_for_writes() : nullptr, &signer);
     if (!dup) {
+      // This clone cannot sign as the actor: nothing is published, nothing is lost.
+      if (own && identity_failure(dup.error().code)) return fail(dup.error());
       r.event = *o.entry.event;
       r.why = replay_refusal(e, dup.error());
       b.rejected.push_back(std::move(r));
@@ -188,7 +212,7 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
     }
     auto tree = event_tree(*q.repo, o.entry.commit);
     if (!tree) return fail(tree.error());
-    auto commit = create_event_commit_with_tree(*q.repo, e, b.tip, *tree, nullptr);
+    auto commit = create_event_commit_with_tree(*q.repo, e, b.tip, *tree, signer);
     if (!commit) return fail(commit.error());
     apply_event(s, e, *commit);
     b.tip = *commit;
@@ -199,7 +223,8 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
     e.at = now_rfc3339();
     e.defs = q.view->base_tip();
     if (*fresh->prepare) AGENTQ_TRY((*fresh->prepare)(e, s, *q.defs));
-    auto dup = check_new_event(s, e, *q.view);
+    Signer* signer = nullptr;
+    auto dup = check_new_event(s, e, *q.view, q.signing_for_writes(), &signer);
     if (!dup) return fail(dup.error());
     Written w;
     w.event = e;
@@ -207,7 +232,7 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
       w.noop = true;
       w.commit = s.id_commits.at(e.id);
     } else {
-      auto commit = create_event_commit(*q.repo, e, b.tip, *fresh->attachments, nullptr);
+      auto commit = create_event_commit(*q.repo, e, b.tip, *fresh->attachments, signer);
       if (!commit) return fail(commit.error());
       w.commit = *commit;
       b.tip = *commit;
@@ -215,6 +240,18 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
     b.fresh = std::move(w);
   }
   return b;
+}
+
+// Moves the events build() could not re-sign to their owners' pending chains, before the push:
+// repeating it is harmless (ids already there are skipped), so a crash loses nothing.
+Status hand_over(Queue::Impl& q, const Built& b, std::vector<std::string>* warnings) {
+  if (b.handover.empty()) return {};
+  auto actors = hand_over_pending(*q.repo, b.handover);
+  if (!actors) return fail(actors.error());
+  for (const std::string& a : *actors)
+    warnings->push_back("events by " + a + " need " + a + "'s signature: kept in " + pending_ref(a) + " until " + a +
+                        " runs 'git agentq sync'");
+  return {};
 }
 
 // Local-only events that already sit on the remote's tip are published as they are, unless
@@ -312,6 +349,12 @@ Status land(Queue::Impl& q, Built& b, const std::optional<std::string>& local_se
   if (b.tip) lagging(settle_local_log(*q.repo, local_seen, *b.tip, message, warnings));
   lagging(adopt_notes(*q.repo, notes));
   lagging(q.advance_to(q.repo->ref(kLogRef)));
+  // This clone has now seen these tips legitimately (a diverged local log was replayed onto the
+  // remote's: that rewrite is sync's own), so later rewrites are measured from them.
+  if (q.cache_writes) {
+    if (b.tip) lagging(write_seen_tip(*q.repo, "remote-" + q.remote, *b.tip));
+    if (auto local = q.repo->ref(kLogRef)) lagging(write_seen_tip(*q.repo, "log", *local));
+  }
   return {};
 }
 
@@ -368,9 +411,10 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
     auto d = plan(*this, local);
     if (!d) return fail(d.error());
     Fresh fresh{e, &attachments, &prepare};
-    auto b = build(*this, *d, outgoing(d->replay, kLogRef), &fresh);
+    auto b = build(*this, *d, outgoing(d->replay, kLogRef), &fresh, e.actor);
     if (!b) return fail(refusal_of_write(*this, e, b.error(), lost));
     Written w = *b->fresh;
+    AGENTQ_TRY(hand_over(*this, *b, &w.warnings));
     const auto notes = notes_for(*this, b->tip, &w.warnings);
     auto updates = updates_for(*this, *b, notes);
     if (*move_base) updates.push_back(**move_base);
@@ -414,6 +458,9 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
   for (int attempt = 0, attempts = publish_attempts(); attempt < attempts; ++attempt) {
     AGENTQ_TRY(catch_up());
     fetched = false;
+    // A remote log that lost a tip this clone saw was rewritten (force-pushed): replaying our
+    // events onto it would quietly accept the rewrite. Refuse before anything moves.
+    AGENTQ_TRY(check_seen_tip(*repo, "remote-" + remote, remote_refs.log, remote + "'s " + std::string(kLogRef)));
     auto local = repo->ref(kLogRef);
     if (!local && !remote_refs.log)
       return fail(Error(Code::NO_QUEUE, "neither this repository nor " + remote + " has a queue", {},
@@ -441,9 +488,10 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     if (!d) return fail(d.error());
     std::vector<Outgoing> events = outgoing(d->replay, kLogRef);
     for (auto& o : outgoing(*pending, own_pending)) events.push_back(std::move(o));
-    auto b = build(*this, *d, events, nullptr);
+    auto b = build(*this, *d, events, nullptr, actor);
     if (!b) return fail(b.error());
     std::vector<std::string> warnings;
+    AGENTQ_TRY(hand_over(*this, *b, &warnings));
     const auto notes = notes_for(*this, b->tip, &warnings);
     const auto updates = updates_for(*this, *b, notes);
     const bool created = !remote_refs.log && b->tip;
@@ -472,6 +520,10 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     report.notes_tip = repo->ref(kNotesRef).value_or("");
     for (auto& [who, count] : pending_chains(*repo))
       if (who != actor && count) report.pending_elsewhere.emplace_back(who, count);
+    if (defs) {
+      auto signers = write_allowed_signers(*repo, *defs);
+      if (!signers) report.warnings.push_back("the allowed-signers file was not written: " + signers.error().message);
+    }
     return report;
   }
   return fail(Error(Code::NON_FAST_FORWARD,

@@ -3,7 +3,7 @@
 set -eu
 PACKAGES="g++ cmake ninja-build pkg-config git ca-certificates
   libgit2-dev libyaml-cpp-dev libcxxopts-dev nlohmann-json3-dev libexpected-dev catch2 libssl-dev
-  openssh-client gnupg gpgv man-db"
+  openssh-client gnupg gpgv man-db clang"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

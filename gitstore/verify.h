@@ -1,0 +1,74 @@
+// Signature verification of event commits (DESIGN.md "Signing and identity", "Cache").
+//
+// ssh-ed25519 signatures are checked in-process: the sshsig envelope is parsed (core/sshsig.h)
+// and the signature checked with OpenSSL's Ed25519 over the sshsig signed-data blob (namespace
+// "git", as `git commit -S` signs). Other ssh key types go to `ssh-keygen -Y check-novalidate`.
+// OpenPGP signatures are checked with `gpgv` against the armored public key the definitions
+// declare for the event's actor (a fingerprint alone cannot be verified on a fresh machine).
+//
+// Results are cached by commit id in <common git dir>/agentq/signatures: a commit's content
+// (and so the event's actor and `defs`) never changes, so neither does its verdict. The cache is
+// append-only records, each with its own checksum; one that fails its checksum is moved aside
+// (signatures.corrupt-<time>, never deleted) and rebuilt. Deleting it changes no answer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/signature.h"
+#include "gitstore/event_log.h"
+#include "gitstore/repo.h"
+
+namespace agentq {
+
+struct VerifyOptions {
+  bool use_cache = true;
+  // False where the repository must not be written (pre-receive runs in quarantine): results
+  // are still read from the cache, never stored.
+  bool write_cache = true;
+};
+
+// One ssh signature over `signed_data`, namespace "git"; `key` of a good result is the signer's
+// public key ("ssh-ed25519 AAAA…").
+SignatureCheck verify_ssh_signature(std::string_view signature, std::string_view signed_data);
+
+// One OpenPGP signature, checked with gpgv against `armored_key` only. A good result's `key`
+// is `armored_key` itself (the signature was made by that key) and `detail` the fingerprint.
+// State::bad with a detail also when gpgv cannot run: callers must not cache those.
+SignatureCheck verify_openpgp_signature(std::string_view signature, std::string_view signed_data,
+                                        const std::string& armored_key, bool* environment_failure = nullptr);
+
+// The OpenPGP fingerprint of an armored public key (via `gpg --show-keys`); empty when unknown.
+std::string openpgp_fingerprint(const std::string& armored_key);
+
+// The verifier the queue uses: decides per event whether its definitions require a signature,
+// verifies, and caches by commit id.
+class QueueVerifier : public Verifier {
+ public:
+  explicit QueueVerifier(const Repo& repo, VerifyOptions options = {});
+  ~QueueVerifier() override;
+  QueueVerifier(const QueueVerifier&) = delete;
+  QueueVerifier& operator=(const QueueVerifier&) = delete;
+
+  SignatureCheck verify(const SignedCommit& commit) override;
+
+  // Appends the results found since the last flush to the cache (no-op without write_cache).
+  Status flush();
+  // Things worth telling the user (a corrupt cache moved aside, CACHE_CORRUPT).
+  const std::vector<std::string>& warnings() const;
+  // For benchmarks and tests: signatures checked cryptographically / answered from the cache.
+  size_t verified() const;
+  size_t cached() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The cache file (for tests and tools).
+std::string signature_cache_path(const Repo& repo);
+
+}  // namespace agentq
