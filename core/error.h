@@ -72,7 +72,10 @@ namespace agentq {
   X(UNTRACKED_BASE_COMMIT, 1)                  \
   X(NO_REMOTE, 4)                       \
   X(REMOTE_AUTH_FAILED, 4)              \
-  X(REMOTE_REJECTED, 3)
+  X(REMOTE_REJECTED, 3)                 \
+  X(UNPUSHED_COMMITS, 3)                \
+  X(NOT_ON_LANE_BRANCH, 3)              \
+  X(HOOKS_NOT_INSTALLED, 3)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,
