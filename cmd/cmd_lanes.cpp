@@ -288,15 +288,14 @@ int lanes_teardown(Context& ctx, const std::vector<std::string>& argv) {
   auto items = teardown_blockers(e->q.state(), *lane, facts);
   if (!items.empty() && !force) {
     for (const auto& i : items) ctx.out.diagnostic(Error(i.code, i.message, {}, i.fix));
-    Error refused(items.front().code, "lane " + lane->name + " was not torn down", {}, "fix the items above, or use --force");
     if (ctx.out.json_mode) {
       json list = json::array();
       for (const auto& i : items)
         list.push_back({{"code", std::string(code_name(i.code))}, {"message", i.message}, {"fix", i.fix}});
       ctx.out.emit(json{{"ok", false}, {"lane", lane->name}, {"items", list}});
-      return refused.exit_code();
     }
-    return ctx.out.error(refused);
+    ctx.out.note("lane " + lane->name + " was not torn down: fix the items above, or use --force");
+    return exit_code_for(items.front().code);
   }
   std::optional<std::string> saved;
   if (wt && !facts.dirty.empty()) {
@@ -361,8 +360,12 @@ int lanes_review_refresh(Context& ctx, const std::vector<std::string>& argv) {
   if (!target)
     return ctx.out.error(Error(Code::BRANCH_MISSING, "branch " + source + " does not exist", {},
                                remote.empty() ? "run 'git agentq lanes setup'" : "push it from the lane first"));
-  // The coordinator's checkout is never switched: there the branch only moves.
-  const bool in_lane = !repo.is_bare() && repo.git_dir() != repo.common_dir();
+  // Only a reviewer's worktree switches (a review lane, or one already on a review branch): the
+  // coordinator's checkout and delivery lanes stay on their branch, there it only moves.
+  const std::string head = repo.is_bare() ? "" : repo.head_branch();
+  auto here = lane_of_branch(e->q.defs(), e->layout.prefix, head);
+  const bool in_lane = !repo.is_bare() && repo.git_dir() != repo.common_dir() &&
+                       (head.rfind("refs/heads/review/", 0) == 0 || (here && here->kind == RoleKind::review));
   if (in_lane) {
     auto dirty = dirty_paths(repo);
     if (!dirty) return ctx.out.error(dirty.error());
@@ -380,7 +383,7 @@ int lanes_review_refresh(Context& ctx, const std::vector<std::string>& argv) {
   ctx.out.line(lane->review_branch + " -> " + short_id(*target) + " (" + source + ")" +
                (before && *before == *target ? ", unchanged" : ""));
   if (in_lane) ctx.out.line("switched to " + lane->review_branch);
-  else ctx.out.line(ctx.out.dim("  switch to it in a review lane: git switch " + lane->review_branch));
+  else ctx.out.line(ctx.out.dim("  (this worktree stays where it is) switch to it in a review lane: git switch " + lane->review_branch));
   return 0;
 }
 

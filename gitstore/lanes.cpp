@@ -364,6 +364,7 @@ Status exec_program(const std::vector<std::string>& argv) {
   std::vector<char*> c;
   for (auto& a : args) c.push_back(a.data());
   c.push_back(nullptr);
+  std::fflush(nullptr);  // what was printed before must not be lost with this process image
   execvp(c[0], c.data());
   return fail(Error::io("cannot run " + argv.front() + ": " + std::strerror(errno)));
 }

@@ -60,6 +60,8 @@ TEST_CASE("lanes: setup makes one worktree per lane with its branch and actor, i
     CHECK(l["created_branch"] == false);
   }
   CHECK(sb.git_ok(sb.path("repo-ui-2"), {"config", "agentq.actor"}) == "agent-b");
+  CHECK(sb.aq(repo, {"lanes", "setup", "--assign", "ui=agent-b"}).code == 2);      // which ui lane?
+  CHECK(sb.aq(repo, {"lanes", "setup", "--assign", "ui-1=nobody"}).code == 2);
 
   // libgit2 still opens a repository with extensions.worktreeConfig: a lane claims with its actor.
   Run claim = sb.aq(sb.path("repo-ui-1"), {"claim", "B-1"});
@@ -248,6 +250,9 @@ TEST_CASE("lanes: review-refresh without a remote uses the local role branch", "
   REQUIRE(r.code == 0);
   CHECK(sb.git_ok(repo, {"rev-parse", "review/ui-2"}) == tip);
   CHECK(head_branch(sb, repo) == "main");
+  // A delivery lane is not switched away from its lane branch either.
+  REQUIRE(sb.aq(sb.path("repo-backend"), {"lanes", "review-refresh", "ui-2"}).code == 0);
+  CHECK(head_branch(sb, sb.path("repo-backend")) == "agent/backend");
   // In the review lane it switches; a dirty review lane is refused.
   sb.write("repo-arch/notes.txt", "findings\n");
   Run dirty = sb.aq(sb.path("repo-arch"), {"lanes", "review-refresh", "ui-2"});
@@ -284,6 +289,7 @@ TEST_CASE("lanes: launch writes a tmux or zellij layout with a pane per lane", "
   Run exec = sb.sh(repo, "PATH=" + sb.path("bin") + ":$PATH git-agentq lanes launch --tool tmux --exec");
   INFO(exec.all());
   CHECK(exec.code == 0);
+  CHECK(has(exec.out, "wrote the tmux layout"));  // printed before the exec, not lost with it
   const std::string log = sb.read("bin/tmux.log");
   CHECK(has(log, "new-session -d -s agentq-repo"));
   CHECK(has(log, "split-window"));
