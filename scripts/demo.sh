@@ -101,4 +101,17 @@ run git agentq validate
 run git agentq git-check
 run git agentq log
 
+step "lanes: one worktree per role lane, each with its own actor (git config --worktree)"
+run git agentq lanes setup
+(cd "$work/repo-B-ui-1" && run git agentq claim B-UX-001)
+run git agentq lanes status
+
+step "preflight in a lane: every failing item at once (no hooks are installed in this demo)"
+(cd "$work/repo-B-ui-1" && run git agentq preflight --role B-ui) || echo "(exit $?)"
+
+step "the coordinator's tick and board: what changed, and a dispatch recommendation per idle lane"
+run git agentq tick
+run git agentq lanes teardown B-ui-1 || echo "(exit $?)"
+run git agentq lanes launch --tool tmux
+
 printf '\nthe demo repository is in %s\n' "$work"

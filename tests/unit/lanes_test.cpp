@@ -146,3 +146,27 @@ TEST_CASE("board: tick reports status changes since the last snapshot", "[lanes]
   CHECK(changes[0].to == "in_progress");
   CHECK(tick_changes(TickSnapshot{}, s, repo.defs()).size() == repo.defs().tasks.size());
 }
+
+TEST_CASE("lanes: an OpenPGP signing key is a key id that ends the declared key's fingerprint", "[lanes]") {
+  std::string yaml = testing::kQueueYaml;
+  const std::string line = "agent-a: { roles: [backend], model: m1 }";
+  yaml.replace(yaml.find(line), line.size(),
+               "agent-a: { roles: [backend], model: m1, key: \"-----BEGIN PGP PUBLIC KEY BLOCK-----\\nx\\n-----END PGP PUBLIC KEY BLOCK-----\" }");
+  testing::FakeRepo repo{yaml};
+  PreflightFacts f;
+  f.head_branch = "refs/heads/agent/backend";
+  f.based_on_base = true;
+  f.actor = "agent-a";
+  f.declared_fingerprint = "0123456789ABCDEF0123456789ABCDEF01234567";
+  f.signing_key = "89abcdef01234567";
+  CHECK(preflight_items(repo.defs(), "p", "backend", f).empty());
+  f.signing_key = "0123456789ABCDEF0123456789ABCDEF01234567";
+  CHECK(preflight_items(repo.defs(), "p", "backend", f).empty());
+  f.signing_key = "1111111111111111";
+  CHECK(codes(preflight_items(repo.defs(), "p", "backend", f)) == std::vector<Code>{Code::SIGNER_MISMATCH});
+  f.signing_key = "4567";  // too short to name a key
+  CHECK(codes(preflight_items(repo.defs(), "p", "backend", f)) == std::vector<Code>{Code::SIGNER_MISMATCH});
+  f.declared_fingerprint.clear();
+  f.signing_key = "89abcdef01234567";
+  CHECK(codes(preflight_items(repo.defs(), "p", "backend", f)) == std::vector<Code>{Code::SIGNER_MISMATCH});
+}
