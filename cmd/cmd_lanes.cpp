@@ -261,6 +261,11 @@ int lanes_teardown(Context& ctx, const std::vector<std::string>& argv) {
   if (!lane) return ctx.out.error(lane.error());
   const std::string path = e->layout.path_of(lane->dir);
   const WorktreeEntry* wt = lanes_worktree_at(*e, path);
+  if (wt && !path_exists(wt->path)) {
+    // Deleted by hand: nothing is left to save or check in it; git forgets it.
+    prune_worktrees(e->q.repo());
+    wt = nullptr;
+  }
   if (wt && !e->q.repo().workdir().empty()) {
     std::error_code ec;
     if (std::filesystem::weakly_canonical(e->q.repo().workdir(), ec) == std::filesystem::weakly_canonical(path, ec))

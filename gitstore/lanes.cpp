@@ -112,8 +112,18 @@ Result<bool> ensure_branch(const Repo& repo, const std::string& branch, const st
 Result<bool> ensure_worktree(const Repo& repo, const std::string& path, const std::string& branch) {
   auto wts = list_worktrees(repo);
   if (!wts) return fail(wts.error());
-  for (const auto& w : *wts)
-    if (same_path(w.path, path)) return false;
+  // A worktree whose directory was deleted by hand is forgotten first, then made again.
+  bool pruned = false;
+  for (const auto& w : *wts) {
+    if (!same_path(w.path, path)) continue;
+    if (path_exists(path)) return false;
+    prune_worktrees(repo);
+    pruned = true;
+  }
+  if (pruned) {
+    wts = list_worktrees(repo);
+    if (!wts) return fail(wts.error());
+  }
   if (path_exists(path))
     return fail(Error(Code::GIT_ERROR, path + " exists and is not a worktree of this repository", {},
                       "move it away, or set policy.worktree_root / worktree_prefix"));
@@ -243,6 +253,8 @@ Status remove_worktree(const Repo& repo, const std::string& path, bool force) {
   (void)git_in(git_cwd(repo), {"worktree", "prune"});
   return {};
 }
+
+void prune_worktrees(const Repo& repo) { (void)git_in(git_cwd(repo), {"worktree", "prune"}); }
 
 Status delete_branch(const Repo& repo, const std::string& branch) {
   auto r = git_in(git_cwd(repo), {"branch", "-D", branch});

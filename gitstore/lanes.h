@@ -86,6 +86,8 @@ Result<std::optional<std::string>> save_uncommitted(const Repo& repo, const std:
 
 // `git worktree remove [--force --force] PATH`, then `git worktree prune`.
 Status remove_worktree(const Repo& repo, const std::string& path, bool force);
+// `git worktree prune`: forgets worktrees whose directory is gone.
+void prune_worktrees(const Repo& repo);
 // `git branch -D BRANCH`.
 Status delete_branch(const Repo& repo, const std::string& branch);
 

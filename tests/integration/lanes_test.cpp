@@ -175,6 +175,16 @@ TEST_CASE("lanes: teardown refuses claimed work, dirty trees and unpushed commit
   CHECK(head_branch(sb, sb.path("repo-backend")) == "agent/backend");
   CHECK(head_branch(sb, ui1) == "agent/ui-1");
 
+  // A lane whose directory was deleted by hand comes back with setup, and tears down cleanly.
+  std::filesystem::remove_all(sb.path("repo-arch"));
+  REQUIRE(sb.aq(repo, {"lanes", "setup"}).code == 0);
+  CHECK(head_branch(sb, sb.path("repo-arch")) == "agent/arch");
+  std::filesystem::remove_all(sb.path("repo-arch"));
+  Run gone = sb.aq(repo, {"lanes", "teardown", "arch"});
+  INFO(gone.all());
+  CHECK(gone.code == 0);
+  CHECK(sb.git(repo, {"rev-parse", "--verify", "-q", "refs/heads/agent/arch"}).code != 0);
+
   // Names are checked.
   CHECK(sb.aq(repo, {"lanes", "teardown", "ui"}).code == 2);
   CHECK(sb.aq(repo, {"lanes", "teardown", "nope"}).code == 2);
