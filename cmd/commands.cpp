@@ -31,6 +31,10 @@ int cmd_hook(Context&, const std::vector<std::string>&);
 int cmd_promote(Context&, const std::vector<std::string>&);
 int cmd_release_guard(Context&, const std::vector<std::string>&);
 int cmd_void(Context&, const std::vector<std::string>&);
+int cmd_lanes(Context&, const std::vector<std::string>&);
+int cmd_preflight(Context&, const std::vector<std::string>&);
+int cmd_tick(Context&, const std::vector<std::string>&);
+int cmd_prune_stale(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -56,6 +60,10 @@ const std::vector<Command>& commands() {
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"stats", "latencies, retries, failure classes, queue depth (--json, --prometheus)", cmd_stats},
       {"graph", "the dependency DAG coloured by status (dot or mermaid)", cmd_graph},
+      {"lanes", "lane worktrees: setup, status, teardown, review-refresh, launch", cmd_lanes},
+      {"preflight", "is this lane ready to work as --role R? every failing item at once", cmd_preflight},
+      {"tick", "the coordinator's tick: dispatch recommendations and what changed since the last tick", cmd_tick},
+      {"prune-stale", "unclaim claims idle past policy.stale_after (--dry-run shows them)", cmd_prune_stale},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
       {"install-hooks", "install the git hook shims (pre-receive in a bare origin); --uninstall restores", cmd_install_hooks},
       {"hook", "the entry point the installed hook shims call: hook NAME [ARGS...]", cmd_hook},

@@ -74,7 +74,10 @@ namespace agentq {
   X(REMOTE_AUTH_FAILED, 4)              \
   X(REMOTE_REJECTED, 3)                 \
   X(RELEASE_NOT_PROMOTED, 3)           \
-  X(SIGNING_FAILED, 4)
+  X(SIGNING_FAILED, 4)                  \
+  X(UNPUSHED_COMMITS, 3)                \
+  X(NOT_ON_LANE_BRANCH, 3)              \
+  X(HOOKS_NOT_INSTALLED, 3)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

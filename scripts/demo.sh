@@ -131,6 +131,19 @@ step "validate and git-check: replay every event against the definitions, the no
 run "$work/coord" git agentq validate
 run "$work/coord" git agentq git-check
 
+step "lanes: one worktree per role lane, each with its own actor (git config --worktree)"
+run "$work/coord" git agentq lanes setup
+run "$work/coord-B-ui-1" git agentq claim B-UX-001
+run "$work/coord" git agentq lanes status
+
+step "preflight in a lane: every failing item at once (hooks are not installed yet)"
+run "$work/coord-B-ui-1" git agentq preflight --role B-ui || echo "(exit $?)"
+
+step "the coordinator's tick and board: what changed, and a dispatch recommendation per idle lane"
+run "$work/coord" git agentq tick
+run "$work/coord" git agentq lanes teardown B-ui-1 || echo "(exit $?)"
+run "$work/coord" git agentq lanes launch --tool tmux
+
 step "ci-check: what CI runs on origin, from a fresh shallow clone; fails closed"
 git clone -q --depth 1 "file://$work/origin.git" "$work/ci"
 run "$work/ci" git agentq ci-check

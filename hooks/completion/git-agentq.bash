@@ -22,7 +22,7 @@ _git_agentq() {
       -C | --actor | --role | --lane | --branch | --commit | --reason | --blocked-by | --command | --result | \
         --exit-code | --kind | --log | --risks | --next | --root-cause | --owning-file | --proof-command | \
         --decision | --note | --exception-note | --timeout | --format | --output | --remote | --defs | \
-        --event-id | --last-green | --rollback | -n) ((i++)) ;;
+        --event-id | --last-green | --rollback | --tool | --assign | -n) ((i++)) ;;
       -*) ;;
       *) if [[ -z $cmd ]]; then cmd=${words[i]}; else ((npos++)); fi ;;
     esac
@@ -36,6 +36,7 @@ _git_agentq() {
     --result) candidates="pass fail" ;;
     --kind) candidates="code_anchor runtime other" ;;
     --format) candidates="text json junit" ;;
+    --tool) candidates="tmux zellij" ;;
     -C | --log | --output | --last-green | --owning-file)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
@@ -46,6 +47,8 @@ _git_agentq() {
       if [[ -z $cmd ]]; then
         candidates=$(__git_agentq_words commands)
         [[ $cur == -* ]] && candidates="-C --actor --json -q --help --version"
+      elif [[ $cur == -* && $cmd == lanes ]]; then
+        candidates="--force --exec --tool --output --assign --json"
       elif [[ $cur == -* ]]; then
         candidates=$(__git_agentq_words options "$cmd")
       else
@@ -61,6 +64,9 @@ _git_agentq() {
               if declare -F __git_complete_refs >/dev/null; then __git_complete_refs; return; fi
               candidates=$(git for-each-ref --format='%(refname:short)' refs/heads refs/tags 2>/dev/null)
             fi ;;
+          lanes)
+            if ((npos == 0)); then candidates="setup status teardown review-refresh launch"
+            elif ((npos == 1)); then candidates=$(__git_agentq_words lanes); fi ;;
         esac
       fi ;;
   esac
