@@ -26,6 +26,8 @@ int cmd_complete(Context&, const std::vector<std::string>&);
 int cmd_stats(Context&, const std::vector<std::string>&);
 int cmd_graph(Context&, const std::vector<std::string>&);
 int cmd_sync(Context&, const std::vector<std::string>&);
+int cmd_run(Context&, const std::vector<std::string>&);
+int cmd_import(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -50,6 +52,8 @@ const std::vector<Command>& commands() {
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"stats", "latencies, retries, failure classes, queue depth (--json, --prometheus)", cmd_stats},
       {"graph", "the dependency DAG coloured by status (dot or mermaid)", cmd_graph},
+      {"run", "the stage runner: manager/executor stages, fail-closed gates, report and checkpoint", cmd_run},
+      {"import", "switch from a YAML work queue: definitions plus the events of its state", cmd_import},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
       {"complete", "", cmd_complete},  // hidden: words for shell completion
   };
