@@ -35,6 +35,8 @@ int cmd_lanes(Context&, const std::vector<std::string>&);
 int cmd_preflight(Context&, const std::vector<std::string>&);
 int cmd_tick(Context&, const std::vector<std::string>&);
 int cmd_prune_stale(Context&, const std::vector<std::string>&);
+int cmd_run(Context&, const std::vector<std::string>&);
+int cmd_import(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -64,6 +66,8 @@ const std::vector<Command>& commands() {
       {"preflight", "is this lane ready to work as --role R? every failing item at once", cmd_preflight},
       {"tick", "the coordinator's tick: dispatch recommendations and what changed since the last tick", cmd_tick},
       {"prune-stale", "unclaim claims idle past policy.stale_after (--dry-run shows them)", cmd_prune_stale},
+      {"run", "the stage runner: manager/executor stages, fail-closed gates, report and checkpoint", cmd_run},
+      {"import", "switch from a YAML work queue: definitions plus the events of its state", cmd_import},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
       {"install-hooks", "install the git hook shims (pre-receive in a bare origin); --uninstall restores", cmd_install_hooks},
       {"hook", "the entry point the installed hook shims call: hook NAME [ARGS...]", cmd_hook},

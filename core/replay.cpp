@@ -278,6 +278,13 @@ Status check_promote(const Event& e, const Definitions& d, RepoView& repo) {
   return {};
 }
 
+// The stage runner's records (gate, run) are facts about a run of the runner: they change no
+// task state, so any declared actor may record them (identity is checked like every event).
+Status check_run_record(const Event& e) {
+  if (e.run.empty()) return fail(Error::invalid_event(std::string(to_string(e.type)) + " event without a run id"));
+  return {};
+}
+
 const Task* task_or_null(const Definitions& d, const Event& e) { return e.task.empty() ? nullptr : d.task(e.task); }
 
 }  // namespace
@@ -340,6 +347,8 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
     case EventType::void_: return check_void(s, e, d);
     case EventType::override_: return check_override(e, d);
     case EventType::promote: return check_promote(e, d, repo);
+    case EventType::gate:
+    case EventType::run: return check_run_record(e);
     default:
       return fail(Error(Code::EVENT_INVALID, std::string(to_string(e.type)) + " events are not supported by this git-agentq",
                         {}, "upgrade git-agentq"));
@@ -394,6 +403,8 @@ void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t ha
     return;
   }
   if (e.task.empty()) return;
+  // A runner's records are not work on the task: they leave its state and its activity alone.
+  if (e.type == EventType::gate || e.type == EventType::run) return;
   TaskState& ts = s.task_mut(e.task);
   ts.last_activity = e.at;
   auto release_lane = [&]() {
