@@ -152,6 +152,19 @@ TEST_CASE("hooks: a merge-ready fast-forward is allowed, stray commits on base a
   CHECK(sb.git(repo, {"update-ref", "refs/heads/other", stray}).code == 0);
   CHECK(sb.git(repo, {"pack-refs", "--all"}).code == 0);
   CHECK(sb.git(repo, {"reset", "--merge", "HEAD"}).code == 0);
+  // the hook entry point itself: --json, an unknown hook, an unguarded ref
+  const std::string zero(40, '0');
+  Run j = sb.run({sb.binary(), "hook", "reference-transaction", "prepared", "--json"}, repo, {},
+                 zero + " " + stray + " refs/heads/main\n");
+  CHECK(j.code == 1);
+  auto verdict = nlohmann::json::parse(j.out);
+  CHECK(verdict["ok"] == false);
+  CHECK(verdict["refusals"][0]["code"] == "UNTRACKED_BASE_COMMIT");
+  CHECK(sb.run({sb.binary(), "hook", "reference-transaction", "prepared"}, repo, {}, zero + " " + stray + " refs/heads/x\n")
+            .code == 0);
+  CHECK(sb.run({sb.binary(), "hook", "reference-transaction", "committed"}, repo, {}, zero + " " + stray + " refs/heads/main\n")
+            .code == 0);
+  CHECK(sb.aq(repo, {"hook", "post-checkout"}).code == 2);
   // the release branch gets the release guard
   Run rel = sb.git(repo, {"branch", "rel", "main"});
   CHECK(rel.code != 0);
