@@ -422,3 +422,18 @@ TEST_CASE("hooks: an override by a human lets its commits through the base gate,
   // and the local branch may follow
   CHECK(sb.git(dir, {"merge", "-q", "--ff-only", "origin/main"}).code == 0);
 }
+
+TEST_CASE("promote: in a local-only queue the event is written, then the branch moves through the hooks", "[promote]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo", kHookYaml);
+  REQUIRE(sb.aq(repo, {"install-hooks"}).code == 0);
+  const std::string main = sb.git_ok(repo, {"rev-parse", "main"});
+  Run p = sb.aq(repo, {"promote", "main", "--risks", "none", "--rollback", "none yet", "--actor", "alice", "--json"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(nlohmann::json::parse(p.out)["pushed"] == false);
+  CHECK(sb.git_ok(repo, {"rev-parse", "rel"}) == main);
+  CHECK(sb.aq(repo, {"release-guard"}).code == 0);
+  CHECK(sb.aq(repo, {"validate"}).code == 0);
+  CHECK(sb.aq_json(repo, {"log"}).dump().find("promote") != std::string::npos);
+}
