@@ -73,8 +73,12 @@ struct Origin {
     const std::string dir = sb.path("sneak");
     if (sb.git(sb.root(), {"-C", dir, "status"}).code != 0) sb.git_ok(sb.root(), {"clone", "-q", origin, dir});
     sb.git_ok(dir, {"pull", "-q", "--ff-only"});
-    for (const auto& [k, v] : env) sb.git_ok(dir, {"config", k, v});
     std::string c = sb.commit_file(dir, file, "x\n", "direct push");
+    // The sandbox exports GIT_AUTHOR_*, which beats user.email: --author beats both.
+    if (auto it = env.find("user.email"); it != env.end()) {
+      sb.git_ok(dir, {"commit", "-q", "--amend", "--no-edit", "--author", "Bot <" + it->second + ">"});
+      c = sb.git_ok(dir, {"rev-parse", "HEAD"});
+    }
     sb.git_ok(dir, {"push", "-q", "origin", "main"});
     return c;
   }
@@ -111,7 +115,7 @@ TEST_CASE("ci-check: a clean queue passes in every format, from a fresh shallow 
   CHECK(o.sb.git(ci, {"rev-parse", "--verify", "-q", "refs/agent-queue/log"}).code != 0);
 }
 
-TEST_CASE("ci-check: a commit pushed to base outside the queue is found; exemptions are honoured", "[ci-check]") {
+TEST_CASE("ci-check: a commit pushed to base outside the queue is found, exemptions are honoured", "[ci-check]") {
   Origin o;
   const std::string stray = o.sneak("src/b.c");
   o.sneak("doc/readme.md");                                       // exempt path

@@ -139,7 +139,7 @@ TEST_CASE("import: a file that breaks the rules is refused before anything is wr
   CHECK(sb.git(repo, {"rev-parse", "--verify", "-q", "refs/agent-queue/log"}).code != 0);
 }
 
-TEST_CASE("import: with a remote, base and the events land on origin; another clone sees the state", "[import]") {
+TEST_CASE("import: with a remote, base and the events land on origin, another clone sees the state", "[import]") {
   Sandbox sb;
   plain_repo(sb, "seed");
   REQUIRE(sb.sh(sb.root(), "git init -q --bare -b main origin.git && git -C seed push -q ../origin.git main").code == 0);

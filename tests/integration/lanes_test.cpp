@@ -110,7 +110,7 @@ TEST_CASE("lanes: setup starts lanes from the remote's base", "[lanes]") {
   CHECK(sb.git_ok(coord, {"rev-parse", "main"}) != newer);
 }
 
-TEST_CASE("lanes: teardown refuses claimed work, dirty trees and unpushed commits; --force saves a patch", "[lanes]") {
+TEST_CASE("lanes: teardown refuses claimed work, dirty trees and unpushed commits, --force saves a patch", "[lanes]") {
   Sandbox sb;
   const std::string repo = sb.make_queue("repo");
   REQUIRE(sb.aq(repo, {"lanes", "setup"}).code == 0);

@@ -25,7 +25,7 @@ TEST_CASE("glob: * and ? never cross a slash, and wildcard patterns get no direc
   CHECK(glob_match("x/de*/n.md", "x/deep/n.md"));
 }
 
-TEST_CASE("glob: ** spans directories between slashes; trailing stars match the rest", "[glob]") {
+TEST_CASE("glob: ** spans directories between slashes, trailing stars match the rest", "[glob]") {
   CHECK(glob_match("a/**", "a/x.txt"));
   CHECK(glob_match("a/**", "a/b/c/d.txt"));
   CHECK(glob_match("a/**/d.txt", "a/b/c/d.txt"));

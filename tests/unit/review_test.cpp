@@ -58,7 +58,7 @@ struct World {
 
 }  // namespace
 
-TEST_CASE("routing: changed files pick reviewer roles; risk from risk: high or high_risk_paths", "[review]") {
+TEST_CASE("routing: changed files pick reviewer roles, risk from risk: high or high_risk_paths", "[review]") {
   testing::FakeRepo repo{kYaml};
   const Definitions& d = repo.defs();
   CHECK(routed_roles(d, {"services/x.go"}).empty());
@@ -158,7 +158,7 @@ TEST_CASE("review: same model needs an exception note (policy exception_note)", 
   CHECK_FALSE(push(w.s, w.repo, noted));
 }
 
-TEST_CASE("review: changes requested sends the task back; a new handoff goes back to review", "[review]") {
+TEST_CASE("review: changes requested sends the task back, a new handoff goes back to review", "[review]") {
   World w;
   std::string c = w.claim("F");
   REQUIRE_FALSE(push(w.s, w.repo, w.f.handoff("dev", "F", "backend", c, hex40('c'), {"doc/api/v1.yaml"})));
