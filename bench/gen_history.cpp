@@ -1,6 +1,7 @@
 // Writes a synthetic queue history through gitstore, in one process: a repository with N tasks
-// in .agentq/queue.yaml on main and M legal events on refs/agent-queue/log (claim, evidence …,
-// done per task), the matching notes, packed.
+// in .agentq/queue.yaml on main and M legal events on refs/agent-queue/log (per task: claim,
+// passing acceptance evidence, more evidence, handoff, done — what merge-ready needs), the
+// matching notes, packed.
 //
 //   agentq_gen_history DIR --tasks N --events M [--signed]
 //
@@ -192,7 +193,11 @@ int main(int argc, char** argv) {
   if (!repo) return die(repo.error().str());
   auto defs_commit = repo->resolve_commit("main~" + tasks_arg);
   if (!defs_commit) return die(defs_commit.error().str());
-  const std::string base = *defs_commit;
+  // Every event names main's tip as its definitions (the YAML is unchanged along the chain), so
+  // each done commit is reachable from the base the event was judged under.
+  auto tip_commit = repo->resolve_commit("main");
+  if (!tip_commit) return die(tip_commit.error().str());
+  const std::string base = *tip_commit;
   std::vector<std::string> work(static_cast<size_t>(tasks));
   for (long t = 0; t < tasks; ++t) {
     auto c = repo->resolve_commit("main~" + std::to_string(tasks - 1 - t));
@@ -220,41 +225,52 @@ int main(int argc, char** argv) {
   ev.type = EventType::init;
   ev.base = "main";
   if (!emit(ev)) return 1;
-  // Per task: claim, evidence…, done. Tasks run in YAML order so dependencies are always done.
-  const long per_task = std::max(3L, events / std::max(1L, tasks));
+  // Per task: claim, acceptance evidence, more evidence, handoff, done. Tasks run in YAML order
+  // so dependencies are always done.
+  const long per_task = std::max(4L, events / std::max(1L, tasks));
   for (long t = 0; t < tasks && written < events; ++t) {
     const std::string id = task_id(t), role = "r" + std::to_string(t % kRoles), actor = "a" + std::to_string(t % kRoles);
-    Event claim;
-    claim.type = EventType::claim;
-    claim.task = id;
-    claim.actor = actor;
-    claim.role = role;
+    const std::string& commit = work[static_cast<size_t>(t)];
+    const std::string parent = t == 0 ? *defs_commit : work[static_cast<size_t>(t - 1)];
+    auto owner = [&](EventType type) {
+      Event e;
+      e.type = type;
+      e.task = id;
+      e.actor = actor;
+      e.role = role;
+      return e;
+    };
+    Event claim = owner(EventType::claim);
     claim.lane = 1;
     claim.branch = "agent/" + role + "-1";
     if (!emit(claim)) return 1;
     const std::string claim_id = "ev-" + std::to_string(n);
-    for (long k = 0; k < per_task - 2 && written < events - 1; ++k) {
-      Event evd;
-      evd.type = EventType::evidence;
-      evd.task = id;
-      evd.actor = actor;
-      evd.role = role;
-      evd.command = "make test-" + std::to_string(t);
+    std::vector<std::string> evidence;
+    for (long k = 0; k < per_task - 3 && written < events - 2; ++k) {
+      Event evd = owner(EventType::evidence);
+      evd.command = k == 0 ? "make test-" + std::to_string(t) : "make lint-" + std::to_string(k);
       evd.result = "pass";
       evd.exit_code = 0;
       evd.duration_ms = 1200 + k;
-      evd.kind = "other";
-      evd.commit = work[static_cast<size_t>(t)];
+      evd.kind = k == 0 ? "acceptance" : "other";
+      evd.commit = commit;
       if (!emit(evd)) return 1;
+      evidence.push_back("ev-" + std::to_string(n));
     }
-    Event done;
-    done.type = EventType::status;
-    done.task = id;
-    done.actor = actor;
-    done.role = role;
+    Event handoff = owner(EventType::handoff);
+    handoff.claim = claim_id;
+    handoff.lane = 1;
+    handoff.branch = claim.branch;
+    handoff.commit = commit;
+    handoff.merge_base = parent;
+    handoff.commits = {commit};
+    handoff.files = {"work/" + id};
+    handoff.evidence = evidence;
+    if (!emit(handoff)) return 1;
+    Event done = owner(EventType::status);
     done.claim = claim_id;
     done.status = "done";
-    done.commit = work[static_cast<size_t>(t)];
+    done.commit = commit;
     if (!emit(done)) return 1;
   }
   auto cas = compare_and_swap(*repo, kLogRef, *tip, std::nullopt, "bench: generated history");

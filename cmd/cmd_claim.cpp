@@ -1,6 +1,7 @@
 // git agentq claim / unclaim
 #include "cmd/args.h"
 #include "cmd/common.h"
+#include "cmd/lanes_common.h"
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
 
@@ -133,13 +134,27 @@ int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
   e.role = how.role;
   e.claim = how.claim;
   e.reason = opt_str(**parsed, "reason");
+  // The failed-agent path (runbook 000 §4): a lane's uncommitted work is preserved as a patch
+  // before its task goes back to the queue; the lane itself is left untouched. Only for a task
+  // that holds a lane (an unclaim the rules will refuse saves nothing).
+  std::string saved;
+  if (holds_lane(q->state().task(task).status)) {
+    auto s = save_lane_work(*q, task);
+    if (!s) return ctx.out.error(s.error());
+    saved = *s;
+  }
+  e.saved_patch = saved;
   auto w = q->write(e);
   if (!w) return ctx.out.error(w.error());
   if (how.owner) forget_claim(q->repo(), task);
-  if (ctx.out.json_mode)
-    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"pending", w->pending}, {"task", task}, {"commit", w->commit}});
-  else
+  const std::string saved_path = saved.empty() ? "" : q->repo().common_dir() + saved;
+  if (ctx.out.json_mode) {
+    ctx.out.emit(json{{"ok", true}, {"noop", w->noop}, {"pending", w->pending}, {"task", task}, {"commit", w->commit},
+                      {"saved_patch", saved.empty() ? json(nullptr) : json(saved_path)}});
+  } else {
+    if (!saved.empty()) ctx.out.line("saved the lane's uncommitted work to " + saved_path + " (the lane is left as it is)");
     ctx.out.line("released " + ctx.out.bold(task) + ": back to todo");
+  }
   return report_written(ctx, *w);
 }
 

@@ -6,6 +6,7 @@
 
 #include "cmd/args.h"
 #include "cmd/common.h"
+#include "core/lanes.h"
 #include "gitstore/git_repo_view.h"
 
 namespace agentq::cli {
@@ -47,6 +48,8 @@ int cmd_complete(Context& ctx, const std::vector<std::string>& argv) {
       for (const Role& r : d->roles) out << r.name << "\n";
     if (what == "actors")
       for (const Actor& a : d->actors) out << a.name << "\n";
+    if (what == "lanes")
+      for (const Lane& l : plan_lanes(*d, "")) out << l.name << "\n";
   }
   ctx.out.raw(out.str());
   return 0;

@@ -3,6 +3,7 @@
 
 #include "cmd/args.h"
 #include "cmd/common.h"
+#include "core/dispatch.h"
 #include "core/merge_ready.h"
 #include "core/rules.h"
 #include "gitstore/system.h"
@@ -59,6 +60,13 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
     ++counts[t.role][std::string(to_string(s.task(t.id).status))];
   }
   for (const auto& r : ready) ++counts[r.task->role]["ready"];
+  // What the coordinator does next: one recommendation per idle lane, and the claims gone stale.
+  std::vector<Dispatch> dispatch;
+  for (const auto& r : recommend(s, d))
+    if (role.empty() || r.role == role) dispatch.push_back(r);
+  std::vector<StaleClaim> stale;
+  for (const auto& c : stale_claims(s, d, now_ms()))
+    if (role.empty() || c.role == role) stale.push_back(c);
 
   if (ctx.out.json_mode) {
     json j;
@@ -88,6 +96,30 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
     for (const auto& [r, ids] : review_queue) rq[r] = ids;
     j["review_queue"] = rq;
     j["merge_ready"] = mergeable;
+    json ip = json::array(), bl = json::array();
+    for (const Task& t : d.tasks) {
+      if (!role.empty() && t.role != role) continue;
+      const TaskState& ts = s.task(t.id);
+      // Timestamps, not ages: the board of two clones with the same log is the same document.
+      if (ts.status == TaskStatus::in_progress)
+        ip.push_back({{"id", t.id}, {"role", ts.role}, {"lane", ts.lane}, {"owner", ts.owner}, {"branch", ts.branch},
+                      {"claimed_at", ts.claimed_at}, {"last_activity", ts.last_activity}});
+      if (ts.status == TaskStatus::blocked)
+        bl.push_back({{"id", t.id}, {"role", ts.role}, {"lane", ts.lane}, {"owner", ts.owner}, {"reason", ts.blocked_reason},
+                      {"blocked_by", ts.blocked_by.empty() ? json(nullptr) : json(ts.blocked_by)}});
+    }
+    j["in_progress"] = ip;
+    j["blocked"] = bl;
+    json dj = json::array();
+    for (const auto& r : dispatch)
+      dj.push_back({{"role", r.role}, {"lane", r.lane}, {"task", r.task.empty() ? json(nullptr) : json(r.task)},
+                    {"branch", lane_branch(d, r.role, r.lane)}});
+    j["dispatch"] = dj;
+    json sj = json::array();
+    for (const auto& c : stale)
+      sj.push_back({{"task", c.task}, {"owner", c.owner}, {"role", c.role}, {"lane", c.lane},
+                    {"last_activity", c.last_activity}, {"idle_ms", c.idle}});
+    j["stale"] = sj;
     ctx.out.emit(j);
     return 0;
   }
@@ -120,6 +152,8 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
       std::string line = "  " + pad(t.id, 14) + pad(ts.role + " lane " + std::to_string(ts.lane), 20) + pad(ts.owner, 12);
       if (st == TaskStatus::blocked)
         line += ts.blocked_reason + (ts.blocked_by.empty() ? "" : " (blocked by " + ts.blocked_by + ")");
+      else if (st == TaskStatus::in_progress)
+        line += pad(age_since(ts.claimed_at), 8) + pad("idle " + age_since(ts.last_activity), 12) + t.title;
       else
         line += pad(age_since(ts.last_activity), 8) + t.title;
       ctx.out.line(line);
@@ -149,6 +183,21 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
     for (const auto& r : ready)
       ctx.out.line("  " + pad(r.task->id, 14) + pad(r.task->role + " lane " + std::to_string(r.lane), 20) + r.task->title);
   }
+  if (!dispatch.empty()) {
+    ctx.out.line();
+    ctx.out.line(ctx.out.bold("dispatch") + ctx.out.dim("   (one per idle lane)"));
+    for (const auto& r : dispatch) {
+      const Role* rr = d.role(r.role);
+      const std::string lane = r.role + (rr && rr->lanes > 1 ? " lane " + std::to_string(r.lane) : "");
+      if (r.task.empty()) ctx.out.line("  " + pad(lane, 20) + ctx.out.dim("idle, nothing ready"));
+      else
+        ctx.out.line("  " + pad(lane, 20) + pad(r.task, 14) +
+                     ctx.out.dim("git agentq claim " + r.task + " --lane " + std::to_string(r.lane)));
+    }
+  }
+  for (const auto& c : stale)
+    ctx.out.line(ctx.out.yellow("stale") + ": " + c.task + " (" + c.owner + ", idle " + format_age(c.idle) +
+                 ")   git agentq prune-stale");
   if (s.open_findings())
     ctx.out.warn(std::to_string(s.open_findings()) + " illegal event(s) in the log: run 'git agentq validate'");
   return 0;

@@ -64,8 +64,10 @@ json report_json(const SyncReport& r, const Queue& q) {
   return j;
 }
 
+std::string sync_events(uint64_t n) { return std::to_string(n) + (n == 1 ? " event" : " events"); }
+
 void report_text(Context& ctx, const SyncReport& r, const Queue& q) {
-  if (r.joined) ctx.out.line("joined the queue of " + r.remote + " (" + std::to_string(r.fetched) + " events)");
+  if (r.joined) ctx.out.line("joined the queue of " + r.remote + " (" + sync_events(r.fetched) + ")");
   else if (r.fetched) ctx.out.line("fetched " + std::to_string(r.fetched) + " event(s) from " + r.remote);
   if (r.created) ctx.out.line("published the queue to " + r.remote + " (it had none)");
   if (!r.published.empty()) {
@@ -85,8 +87,7 @@ void report_text(Context& ctx, const SyncReport& r, const Queue& q) {
                  actor + "' publishes them)");
   for (const std::string& w : r.warnings) ctx.out.warn(w);
   ctx.out.line((r.rejected.empty() ? ctx.out.green("ok") : ctx.out.red("rejected " + std::to_string(r.rejected.size()))) +
-               ": in step with " + r.remote + " (log " + short_id(r.log_tip) + ", " + std::to_string(q.state().events) +
-               " events)");
+               ": in step with " + r.remote + " (log " + short_id(r.log_tip) + ", " + sync_events(q.state().events) + ")");
 }
 
 }  // namespace

@@ -26,7 +26,17 @@ int cmd_complete(Context&, const std::vector<std::string>&);
 int cmd_stats(Context&, const std::vector<std::string>&);
 int cmd_graph(Context&, const std::vector<std::string>&);
 int cmd_sync(Context&, const std::vector<std::string>&);
+int cmd_install_hooks(Context&, const std::vector<std::string>&);
+int cmd_hook(Context&, const std::vector<std::string>&);
+int cmd_promote(Context&, const std::vector<std::string>&);
+int cmd_release_guard(Context&, const std::vector<std::string>&);
 int cmd_void(Context&, const std::vector<std::string>&);
+int cmd_lanes(Context&, const std::vector<std::string>&);
+int cmd_preflight(Context&, const std::vector<std::string>&);
+int cmd_tick(Context&, const std::vector<std::string>&);
+int cmd_prune_stale(Context&, const std::vector<std::string>&);
+int cmd_run(Context&, const std::vector<std::string>&);
+int cmd_import(Context&, const std::vector<std::string>&);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -52,7 +62,17 @@ const std::vector<Command>& commands() {
       {"validate", "replay the whole log and check it; exit 1 on findings", cmd_validate},
       {"stats", "latencies, retries, failure classes, queue depth (--json, --prometheus)", cmd_stats},
       {"graph", "the dependency DAG coloured by status (dot or mermaid)", cmd_graph},
+      {"lanes", "lane worktrees: setup, status, teardown, review-refresh, launch", cmd_lanes},
+      {"preflight", "is this lane ready to work as --role R? every failing item at once", cmd_preflight},
+      {"tick", "the coordinator's tick: dispatch recommendations and what changed since the last tick", cmd_tick},
+      {"prune-stale", "unclaim claims idle past policy.stale_after (--dry-run shows them)", cmd_prune_stale},
+      {"run", "the stage runner: manager/executor stages, fail-closed gates, report and checkpoint", cmd_run},
+      {"import", "switch from a YAML work queue: definitions plus the events of its state", cmd_import},
       {"notes", "notes rebuild: derive refs/notes/agentq from the log again", cmd_notes},
+      {"install-hooks", "install the git hook shims (pre-receive in a bare origin); --uninstall restores", cmd_install_hooks},
+      {"hook", "the entry point the installed hook shims call: hook NAME [ARGS...]", cmd_hook},
+      {"promote", "release a base commit: record the evidence, move policy.release (humans only)", cmd_promote},
+      {"release-guard", "check policy.release points at a promoted commit on base; exit 1 otherwise", cmd_release_guard},
       {"complete", "", cmd_complete},  // hidden: words for shell completion
   };
   return table;

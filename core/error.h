@@ -73,7 +73,20 @@ namespace agentq {
   X(NO_REMOTE, 4)                       \
   X(REMOTE_AUTH_FAILED, 4)              \
   X(REMOTE_REJECTED, 3)                 \
-  X(SIGNING_FAILED, 4)
+  X(RELEASE_NOT_PROMOTED, 3)           \
+  X(SIGNING_FAILED, 4)                  \
+  X(UNPUSHED_COMMITS, 3)                \
+  X(NOT_ON_LANE_BRANCH, 3)              \
+  X(HOOKS_NOT_INSTALLED, 3)             \
+  /* the stage runner (run) */          \
+  X(STAGE_SPAWN_FAILED, 1)              \
+  X(STAGE_EXIT_NONZERO, 1)              \
+  X(STAGE_TIMEOUT, 1)                   \
+  X(ARTIFACT_MISSING, 1)                \
+  X(ARTIFACT_INVALID, 1)                \
+  X(CHECKPOINT_INVALID, 2)              \
+  X(RUN_OPTIONS_MISMATCH, 2)            \
+  X(RUN_PAUSED, 1)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -265,6 +265,33 @@ Status check_void(const QueueState& s, const Event& e, const Definitions& d) {
   return fail(Error(Code::EVENT_INVALID, "'" + e.event + "' names no unacknowledged illegal event"));
 }
 
+// Promotions are human-gated and only of what base already has (the runbook's release step):
+// judged against the base tip the event names (its `defs`), an immutable fact, like `done`.
+Status check_promote(const Event& e, const Definitions& d, RepoView& repo) {
+  const Actor* a = d.actor(e.actor);
+  if (!a || !a->human)
+    return fail(Error(Code::NOT_HUMAN, "only an actor with human: true may promote to the release branch", {},
+                      "ask the human release owner"));
+  if (d.policy.release.empty())
+    return fail(Error(Code::EVENT_INVALID, "policy.release is not set: there is no release branch to promote to"));
+  if (e.release != d.policy.release)
+    return fail(Error(Code::EVENT_INVALID, "promote names release '" + e.release + "' but policy.release is '" +
+                                               d.policy.release + "'"));
+  if (auto in = repo.is_ancestor(e.commit, e.defs); in && !*in)
+    return fail(Error(Code::RELEASE_NOT_IN_BASE, short_commit(e.commit) + " is not reachable from " + d.policy.base, {},
+                      "promote a commit that " + d.policy.base + " already has"));
+  for (const std::string& t : e.tasks)
+    if (!d.task(t)) return fail(Error::unknown_task(t));
+  return {};
+}
+
+// The stage runner's records (gate, run) are facts about a run of the runner: they change no
+// task state, so any declared actor may record them (identity is checked like every event).
+Status check_run_record(const Event& e) {
+  if (e.run.empty()) return fail(Error::invalid_event(std::string(to_string(e.type)) + " event without a run id"));
+  return {};
+}
+
 const Task* task_or_null(const Definitions& d, const Event& e) { return e.task.empty() ? nullptr : d.task(e.task); }
 
 }  // namespace
@@ -326,6 +353,9 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
     case EventType::review: return check_review(s, e, d, *t);
     case EventType::void_: return check_void(s, e, d);
     case EventType::override_: return check_override(e, d);
+    case EventType::promote: return check_promote(e, d, repo);
+    case EventType::gate:
+    case EventType::run: return check_run_record(e);
     default:
       return fail(Error(Code::EVENT_INVALID, std::string(to_string(e.type)) + " events are not supported by this git-agentq",
                         {}, "upgrade git-agentq"));
@@ -363,12 +393,25 @@ void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t ha
     s.task_mut(e.task).overrides.push_back(e.id);
     return;
   }
+  if (e.type == EventType::promote) {
+    Promotion p;
+    p.id = e.id;
+    p.commit = e.commit;
+    p.release = e.release;
+    p.actor = e.actor;
+    p.at = e.at;
+    p.tasks = e.tasks;
+    s.promotions.push_back(std::move(p));
+    return;
+  }
   if (e.type == EventType::void_) {
     for (Finding& f : s.illegal)
       if (f.event_id == e.event || f.commit == e.event) f.voided = true;
     return;
   }
   if (e.task.empty()) return;
+  // A runner's records are not work on the task: they leave its state and its activity alone.
+  if (e.type == EventType::gate || e.type == EventType::run) return;
   TaskState& ts = s.task_mut(e.task);
   ts.last_activity = e.at;
   auto release_lane = [&]() {

@@ -171,6 +171,12 @@ std::optional<std::vector<std::string>> GitRepoView::changed_files(const std::st
 }
 
 std::optional<bool> GitRepoView::is_ancestor(const std::string& ancestor, const std::string& descendant) {
+  // Replay asks this for every done event (its commit against its defs) and every handoff.
+  // When both commits are on base's first-parent history (fast-forward merges, every defs
+  // commit) the memoised walk answers by position; a graph walk per question made validate
+  // quadratic in the length of base.
+  if (auto pd = commit_position(descendant))
+    if (auto pa = commit_position(ancestor)) return *pa <= *pd;
   if (!repo_.has_object(ancestor) || !repo_.has_object(descendant)) return std::nullopt;
   return repo_.is_ancestor(ancestor, descendant);
 }

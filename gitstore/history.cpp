@@ -35,3 +35,40 @@ Result<FirstParentWalk> first_parent_since(const Repo& repo, const std::string& 
 }
 
 }  // namespace agentq
+
+namespace agentq {
+
+Result<std::vector<BaseCommit>> commits_added(const Repo& repo, const std::string& tip, const std::vector<std::string>& hide) {
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, repo.raw()) != 0) return fail(git::last_error("cannot walk history"));
+  git::RevwalkPtr walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL);
+  git_oid oid;
+  if (!git::parse_oid(tip, &oid) || git_revwalk_push(w, &oid) != 0)
+    return fail(git::last_error("cannot read commit " + tip.substr(0, 12)));
+  for (const std::string& h : hide) {
+    git_oid hid;
+    if (h.empty() || !git::parse_oid(h, &hid) || !repo.has_object(h)) continue;
+    if (git_revwalk_hide(w, &hid) != 0) return fail(git::last_error("cannot walk history"));
+  }
+  std::vector<BaseCommit> out;
+  git_oid next;
+  while (git_revwalk_next(&next, w) == 0) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo.raw(), &next) != 0) return fail(git::last_error("cannot read a commit"));
+    git::CommitPtr c(raw);
+    BaseCommit bc;
+    bc.id = git::oid_str(next);
+    for (unsigned i = 0; i < git_commit_parentcount(raw); ++i) bc.parents.push_back(git::oid_str(*git_commit_parent_id(raw, i)));
+    if (const git_signature* a = git_commit_author(raw)) bc.author_email = a->email ? a->email : "";
+    if (!bc.parents.empty()) {
+      auto files = diff_paths(repo, bc.parents.front(), bc.id);
+      if (!files) return fail(files.error());
+      bc.files = std::move(*files);
+    }
+    out.push_back(std::move(bc));
+  }
+  return out;
+}
+
+}  // namespace agentq

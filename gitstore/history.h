@@ -20,3 +20,12 @@ struct FirstParentWalk {
 Result<FirstParentWalk> first_parent_since(const Repo& repo, const std::string& tip, const std::string& stop);
 
 }  // namespace agentq
+
+namespace agentq {
+
+// The commits reachable from `tip` and from none of `hide` (ids this repository lacks are
+// ignored), newest first, each with its parents, author email and the paths it changed against
+// its first parent: what a ref update from one of `hide` to `tip` adds.
+Result<std::vector<BaseCommit>> commits_added(const Repo& repo, const std::string& tip, const std::vector<std::string>& hide);
+
+}  // namespace agentq

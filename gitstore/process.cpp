@@ -78,7 +78,15 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
 
   const long start = now_ms();
   pid_t pid = fork();
-  if (pid < 0) return fail(Error::io(std::string("cannot start a process: ") + std::strerror(errno)));
+  if (pid < 0) {
+    const int e = errno;
+    if (!spec.spawn_failure_as_result)
+      return fail(Error::io(std::string("cannot start a process: ") + std::strerror(e)));
+    res.spawn_errno = e;
+    res.exit_code = -1;
+    res.err = std::string("cannot start ") + spec.argv[0] + ": " + std::strerror(e) + "\n";
+    return res;
+  }
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
     setpgid(0, 0);
@@ -165,13 +173,31 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
     }
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  // A child may close its output and keep running: the timeout still applies while we wait.
+  if (spec.timeout_ms > 0) {
+    while (true) {
+      pid_t w = waitpid(pid, &status, WNOHANG);
+      if (w == pid || (w < 0 && errno != EINTR)) break;
+      const long deadline = killed ? kill_at : start + spec.timeout_ms;
+      if (w == 0 && now_ms() >= deadline) {
+        res.timed_out = true;
+        kill(-pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        break;
+      }
+      usleep(5000);
+    }
+  } else {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   // The child may have left descendants holding the group; a timed-out run kills them all.
   if (res.timed_out) kill(-pid, SIGKILL);
   res.duration_ms = now_ms() - start;
   if (!res.started) {
     res.exit_code = 127;
+    res.spawn_errno = exec_errno;
     res.err += std::string("cannot run ") + spec.argv[0] + ": " + std::strerror(exec_errno) + "\n";
     return res;
   }

@@ -22,6 +22,9 @@ struct ProcessSpec {
   bool inherit_stderr = false;                            // let stderr through to ours
   bool inherit_stdout = false;                            // let stdout through to ours
   size_t capture_limit = 64u << 20;                       // bytes kept of each stream
+  // A fork that fails (EAGAIN: process limit) is a ProcessResult with started=false and
+  // spawn_errno set instead of an error, so callers can tell a transient failure to start.
+  bool spawn_failure_as_result = false;
 };
 
 struct ProcessResult {
@@ -29,6 +32,7 @@ struct ProcessResult {
   int signal = 0;        // the terminating signal, if any
   bool timed_out = false;
   bool started = false;  // false when exec failed (exit_code is then 127)
+  int spawn_errno = 0;   // errno of the failed fork/exec when !started
   std::string out, err;
   size_t out_total = 0;  // bytes the child wrote to stdout (before capture_limit)
   long duration_ms = 0;

@@ -78,7 +78,7 @@ Status Queue::prepare_uninitialised(const std::string& base, const std::string& 
 }
 
 Status Queue::load(const LoadOptions& options) {
-  auto tip = repo().ref(options.log_ref);
+  auto tip = options.log_tip.empty() ? repo().ref(options.log_ref) : std::optional<std::string>(options.log_tip);
   if (!tip)
     return fail(Error(Code::NO_QUEUE, "no queue here: " + options.log_ref + " does not exist", {},
                       "run 'git agentq init' (or 'git agentq sync' in a clone of a repository that has one)"));
@@ -92,8 +92,9 @@ Status Queue::load(const LoadOptions& options) {
                       Location::in_commit(root.commit, kLogRef)));
   const Event& init = *root.event;
   Result<std::string> base_tip =
-      options.base_remote.empty() ? find_base_tip(repo(), init.base, init.remote)
-                                  : repo().resolve_commit("refs/remotes/" + options.base_remote + "/" + init.base);
+      !options.base_tip.empty()     ? Result<std::string>(options.base_tip)
+      : options.base_remote.empty() ? find_base_tip(repo(), init.base, init.remote)
+                                    : repo().resolve_commit("refs/remotes/" + options.base_remote + "/" + init.base);
   if (!base_tip)
     return fail(Error(Code::GIT_ERROR, "the base branch is missing: " + base_tip.error().message));
   impl_->view = std::make_unique<GitRepoView>(repo(), *base_tip);
@@ -210,7 +211,7 @@ Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments
   if (!impl_->view) return fail(Error::git("queue not loaded"));
   if (e.id.empty()) e.id = new_uuid();
   if (!impl_->remote.empty() && impl_->offline) {
-    if (!options.advance_base.empty())
+    if (!options.advance_base.empty() || !options.also_move.empty())
       return fail(Error::usage("moving " + impl_->base + " on " + impl_->remote + " cannot be done offline"));
     return impl_->write_pending(std::move(e), attachments, prepare);
   }

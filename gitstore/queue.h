@@ -28,6 +28,18 @@ struct LoadOptions {
   // touching local refs): the log ref, and an exact ref for policy.base.
   std::string log_ref = kLogRef;
   std::string base_remote;  // non-empty: the base tip is exactly refs/remotes/<base_remote>/<base>
+  // Judge exact commits instead of refs (hooks judge the state a ref update would create, whose
+  // commits may not be on any ref yet, e.g. in pre-receive's quarantine): the log tip, and the
+  // tip of policy.base. Empty: read the refs as above.
+  std::string log_tip;
+  std::string base_tip;
+};
+
+// How a write travels, beyond the event itself (see WriteOptions below).
+struct BranchMove {
+  std::string branch;                   // e.g. "release/x" (refs/heads/ is implied)
+  std::string target;                   // the commit to put there
+  std::optional<std::string> expected;  // its value on the remote as fetched (nullopt: must not exist)
 };
 
 struct Written {
@@ -50,6 +62,9 @@ struct WriteOptions {
   // fails with NON_FAST_FORWARD instead of retrying (what was judged must be judged again).
   // Offline it is refused (USAGE); in a local-only queue the local branch already is the base.
   std::string advance_base;
+  // With a remote: other branches moved on the remote in the same atomic push as the event,
+  // each leased on `expected` (promote moves policy.release this way). Offline it is refused.
+  std::vector<BranchMove> also_move;
 };
 
 // refs/agent-queue/pending/<actor>: the local-only chain of an actor's --offline events.

@@ -259,6 +259,23 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
   return refs;
 }
 
+Result<std::optional<std::string>> fetch_branch(Repo& repo, const std::string& remote, const std::string& branch) {
+  if (!remote_configured(repo, remote))
+    return fail(Error(Code::NO_REMOTE, "'" + remote + "' is not a configured remote of this repository", {},
+                      "git remote add " + remote + " URL"));
+  if (!plausible_branch(branch)) return fail(Error(Code::DEF_INVALID, "'" + branch + "' is not a valid branch name"));
+  const std::string ref = std::string(kHeadsPrefix) + branch;
+  auto r = run_transport(repo, {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules",
+                                "--end-of-options", remote, "+" + ref + ":" + tracking_ref(remote, ref)});
+  if (!r) return fail(r.error());
+  if (r->exit_code != 0 || r->timed_out) {
+    if (!r->timed_out && lower(r->err).find("couldn't find remote ref " + lower(ref)) != std::string::npos)
+      return std::optional<std::string>();
+    return fail(transport_error(repo, remote, "fetch", *r));
+  }
+  return repo.ref(tracking_ref(remote, ref));
+}
+
 Result<PushOutcome> push_queue(Repo& repo, const std::string& remote, const std::vector<RefUpdate>& updates) {
   if (updates.empty()) return PushOutcome::landed;
   std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--recurse-submodules=no"};

@@ -37,6 +37,10 @@ struct RemoteRefs {
 // REMOTE_AUTH_FAILED, GIT_ERROR.
 Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std::string& base);
 
+// Fetches refs/heads/<branch> into its tracking ref and returns its value on the remote
+// (nullopt: the remote has no such branch). Errors as fetch_queue.
+Result<std::optional<std::string>> fetch_branch(Repo& repo, const std::string& remote, const std::string& branch);
+
 struct RefUpdate {
   std::string ref;                      // the ref on the remote
   std::string target;                   // the local object to put there

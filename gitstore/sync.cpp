@@ -418,6 +418,8 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
     const auto notes = notes_for(*this, b->tip, &w.warnings);
     auto updates = updates_for(*this, *b, notes);
     if (*move_base) updates.push_back(**move_base);
+    for (const BranchMove& m : options.also_move)
+      if (m.expected != m.target) updates.push_back(RefUpdate{"refs/heads/" + m.branch, m.target, m.expected});
     if (!updates.empty()) {
       auto pushed = push_queue(*repo, remote, updates);
       if (!pushed) return fail(pushed.error());

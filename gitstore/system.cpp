@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+extern char** environ;
+
 namespace agentq {
 namespace {
 
@@ -66,6 +68,16 @@ std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
   if (!v || !*v) return std::nullopt;
   return std::string(v);
+}
+
+std::vector<std::string> env_names_with_prefix(const std::string& prefix) {
+  std::vector<std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    const size_t eq = entry.find('=');
+    if (entry.substr(0, prefix.size()) == prefix && eq != std::string_view::npos) out.emplace_back(entry.substr(0, eq));
+  }
+  return out;
 }
 
 Result<std::string> read_file(const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/timeutil.h"
@@ -22,6 +23,8 @@ long random_between(long lo, long hi);
 void sleep_ms(long ms);
 
 std::optional<std::string> env(const char* name);
+// The names of the environment variables that start with `prefix` (e.g. git merge's GITHEAD_<id>).
+std::vector<std::string> env_names_with_prefix(const std::string& prefix);
 
 // Files: whole-file reads and atomic writes (write to a temp file, fsync, rename).
 Result<std::string> read_file(const std::string& path);

@@ -462,3 +462,20 @@ TEST_CASE("review flow: merge refuses a base branch checked out in another workt
   CHECK(there.code == 0);
   CHECK(f.sb.git_ok(f.sb.path("coord"), {"rev-parse", "HEAD"}) == c);
 }
+
+TEST_CASE("review flow: a handoff never names (or pushes) the base branch", "[review]") {
+  Flow f;
+  const std::string c = f.work("CRIT", {{"src/x.c", "int x;\n"}});
+  f.sb.git_ok(f.repo, {"checkout", "-q", "main"});
+  f.sb.git_ok(f.repo, {"merge", "-q", "--ff-only", c});  // the work sits on main locally
+  const std::string log_before = f.sb.git_ok(f.repo, {"rev-parse", "refs/agent-queue/log"});
+  Run r = f.aq({"handoff", "CRIT", "--commit", c, "--branch", "main"}, "dev");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("protected branch") != std::string::npos);
+  CHECK(f.sb.git_ok(f.repo, {"rev-parse", "refs/agent-queue/log"}) == log_before);
+  // Without --branch, the claim's branch is named, not the checked-out base.
+  Run ok = f.aq({"handoff", "CRIT", "--commit", c}, "dev");
+  INFO(ok.err);
+  CHECK(ok.code == 0);
+  CHECK(f.sb.aq_json(f.repo, {"show", "CRIT"})["handoff"]["branch"] == "agent/backend-1");
+}

@@ -1,0 +1,116 @@
+// git agentq import FILE: switch from a YAML work queue (runbooks 000/001) in one step. The
+// definitions are committed to the base branch, not left in the work tree: every event names
+// the definitions commit it was written under (on base's first-parent history), so the state
+// events can only be written once base holds them. Nothing is lost: the old file is left as it
+// is, any earlier .agentq/queue.yaml stays in base's history, and every approximation is
+// printed. The events have deterministic ids, so an import that stopped half way is finished
+// by running it again.
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "core/import.h"
+#include "gitstore/defs_commit.h"
+#include "gitstore/remote.h"
+#include "gitstore/system.h"
+
+namespace agentq::cli {
+
+int cmd_init(Context&, const std::vector<std::string>&);
+
+int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("import", "import FILE [--dry-run] [--offline]",
+            "Turn an existing YAML work queue (tasks with status, owner, branch, commit, evidence) into git-agentq "
+            "definitions, committed to the base branch, plus the events that reproduce its state.",
+            true);
+  args.add()("file", "", cxxopts::value<std::string>())("dry-run", "show the definitions and events, write nothing");
+  args.positional({"file"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const auto& opt = **parsed;
+  const std::string file = opt_str(opt, "file");
+  if (file.empty()) return ctx.out.error(Error::usage("which queue file?").hint("git agentq import FILE [--dry-run]"));
+  const bool dry = opt.count("dry-run") > 0;
+
+  auto text = read_file(file);
+  if (!text) return ctx.out.error(Error(Code::USAGE, text.error().message));
+  auto q = Queue::open();
+  if (!q) return ctx.out.error(q.error());
+  std::string branch = q->repo().head_branch();
+  if (branch.rfind("refs/heads/", 0) == 0) branch = branch.substr(11);
+  if (branch.empty()) branch = "main";
+  Repo& repo = q->repo();
+  auto plan = plan_import(*text, file, branch, [&](const std::string& rev) { return repo.resolve_commit(rev); });
+  if (!plan) return ctx.out.error(plan.error());
+  const std::string base = plan->defs.policy.base;
+
+  auto render_events = [&]() {
+    json list = json::array();
+    for (const Event& e : plan->events) list.push_back(json::parse(content_key(e)));
+    return list;
+  };
+  if (dry) {
+    if (ctx.out.json_mode) {
+      ctx.out.emit(json{{"ok", true}, {"dry_run", true}, {"base", base}, {"definitions", plan->yaml},
+                        {"events", render_events()}, {"notes", plan->notes}});
+      return 0;
+    }
+    ctx.out.line(ctx.out.bold("would commit .agentq/queue.yaml to " + base + ":"));
+    ctx.out.raw(plan->yaml);
+    ctx.out.line(ctx.out.bold("would write " + std::to_string(plan->events.size()) + " event(s):"));
+    for (const Event& e : plan->events) ctx.out.line("  " + subject_line(e));
+    for (const std::string& n : plan->notes) ctx.out.line(ctx.out.yellow("note") + ": " + n);
+    return 0;
+  }
+
+  // A running queue is not re-imported over; the same import again only finishes its events.
+  const bool had_log = q->log_tip().has_value();
+  if (had_log) {
+    if (auto st = q->load(); !st) return ctx.out.error(st.error());
+    auto current = repo.read_path(q->base_tip(), ".agentq/queue.yaml");
+    if (!current) return ctx.out.error(current.error());
+    if (!*current || **current != plan->yaml)
+      return ctx.out.error(Error::usage("the queue is already running with other definitions; import is for switching "
+                                        "from a YAML queue")
+                               .hint("edit .agentq/queue.yaml and use the queue's commands instead"));
+  }
+  auto committed = commit_definitions(repo, base, plan->yaml,
+                                      "agentq: import " + file + " (" + std::to_string(plan->defs.tasks.size()) + " tasks)");
+  if (!committed) return ctx.out.error(committed.error());
+  const std::string remote = plan->defs.policy.remote;
+  if (committed->changed && !remote.empty() && !ctx.offline && remote_configured(repo, remote))
+    if (auto pushed = push_branch(repo, remote, base); !pushed) return ctx.out.error(pushed.error());
+  if (!had_log) {
+    Context quiet = ctx;
+    quiet.out.quiet = true;
+    quiet.out.json_mode = false;
+    if (int rc = cmd_init(quiet, {"--defs", "refs/heads/" + base}); rc != 0) return rc;
+  }
+
+  auto wq = open_queue_for_write(ctx);
+  if (!wq) return ctx.out.error(wq.error());
+  size_t written = 0, noop = 0;
+  bool pending = false;
+  for (const Event& e : plan->events) {
+    auto w = wq->write(e);
+    if (!w)
+      return ctx.out.error(Error(w.error().code, "event " + e.id + " (" + subject_line(e) + "): " + w.error().message,
+                                 w.error().where, "fix the cause and run the same import again: written events are kept"));
+    (w->noop ? noop : written) += 1;
+    pending |= w->pending;
+  }
+  if (ctx.out.json_mode) {
+    ctx.out.emit(json{{"ok", true},          {"dry_run", false},     {"base", base},
+                      {"defs_commit", committed->commit}, {"defs_changed", committed->changed},
+                      {"events_written", written}, {"events_already_there", noop}, {"pending", pending},
+                      {"notes", plan->notes}});
+  } else {
+    ctx.out.line((committed->changed ? "committed .agentq/queue.yaml to " : ".agentq/queue.yaml already on ") + base + " (" +
+                 short_id(committed->commit) + ", " + std::to_string(plan->defs.tasks.size()) + " tasks)");
+    ctx.out.line("wrote " + std::to_string(written) + " event(s)" +
+                 (noop ? " (" + std::to_string(noop) + " already there)" : std::string()) + "; next: git agentq status");
+    for (const std::string& n : plan->notes) ctx.out.line(ctx.out.yellow("note") + ": " + n);
+  }
+  return 0;
+}
+
+}  // namespace agentq::cli

@@ -1,0 +1,364 @@
+// git agentq run OUT_DIR: the deterministic stage runner (runbooks 003 and 002). The logic —
+// stage order, retries, pause, gates, checkpoint and report — is core/orchestrator; this file
+// parses the options, provides the environment (processes, files, the queue) and renders.
+#include "cmd/args.h"
+#include "cmd/common.h"
+#include "core/orchestrator.h"
+#include "core/rules.h"
+#include "gitstore/process.h"
+#include "gitstore/system.h"
+
+namespace agentq::cli {
+namespace {
+
+std::vector<std::string> run_opt_list(const cxxopts::ParseResult& r, const std::string& name) {
+  return r.count(name) ? r[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+// The environment the state machine drives: real processes, files in OUT_DIR, the queue.
+class RunEnvironment : public orch::Environment {
+ public:
+  RunEnvironment(std::string out_dir, int invocation, Queue* queue)
+      : out_dir_(std::move(out_dir)), invocation_(invocation), queue_(queue) {}
+
+  orch::AttemptOutcome run_stage(const orch::StageSpec& s, int attempt, const orch::RunOptions& o) override {
+    ProcessSpec spec;
+    spec.argv.push_back(s.bin);
+    spec.argv.insert(spec.argv.end(), s.args.begin(), s.args.end());
+    spec.env = {{"AGENTQ_RUN_ID", run_id_},
+                {"AGENTQ_CANDIDATE_ID", o.candidate},
+                {"AGENTQ_STAGE", s.name},
+                {"AGENTQ_ATTEMPT", std::to_string(attempt)},
+                {"AGENTQ_OUT_DIR", out_dir_}};
+    if (!o.task.empty()) spec.env.emplace_back("AGENTQ_TASK", o.task);
+    for (const std::string& kv : s.env) {
+      const size_t eq = kv.find('=');
+      spec.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    spec.timeout_ms = static_cast<int>(o.timeout_ms);
+    spec.merge_stderr = true;
+    spec.capture_limit = 1u << 20;
+    spec.spawn_failure_as_result = true;
+    orch::AttemptOutcome out;
+    auto r = run_process(spec);
+    const std::string log = "logs/" + s.name + "-" + std::to_string(invocation_) + "-" + std::to_string(attempt) + ".log";
+    std::string text;
+    if (!r) {
+      out.started = false;
+      out.spawn_error = r.error().message;
+      text = r.error().message + "\n";
+    } else {
+      out.started = r->started;
+      out.spawn_errno = r->spawn_errno;
+      out.spawn_error = r->err;
+      while (!out.spawn_error.empty() && out.spawn_error.back() == '\n') out.spawn_error.pop_back();
+      out.exit_code = r->exit_code;
+      out.signal = r->signal;
+      out.timed_out = r->timed_out;
+      out.duration_ms = r->duration_ms;
+      text = r->out + r->err;
+      if (r->out_total > r->out.size()) text += "\n[truncated: " + std::to_string(r->out_total) + " bytes of output]\n";
+    }
+    if (write_file_atomic(out_dir_ + "/" + log, text)) out.log = log;
+    if (out.started && !out.timed_out && out.exit_code == 0) {
+      for (const std::string& path : s.expected_artifacts) {
+        auto content = path_exists(path) ? read_file(path) : Result<std::string>(fail(Error::io("missing")));
+        out.artifacts.emplace_back(path, content ? std::optional<std::string>(*content) : std::nullopt);
+      }
+    }
+    return out;
+  }
+
+  void sleep_ms(int64_t ms) override { agentq::sleep_ms(static_cast<long>(ms)); }
+
+  Status save_checkpoint(const orch::Checkpoint& c) override {
+    return write_file_atomic(out_dir_ + "/" + orch::kCheckpointFile, orch::checkpoint_json(c).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  }
+
+  Result<orch::GateInputs> gates(const orch::RunOptions& o) override {
+    if (o.task.empty()) {
+      orch::GateInputs in;
+      in.source = "flags";
+      in.policy.status = o.policy_status;
+      in.ci.status = o.ci_status;
+      in.review.status = o.review_status;
+      return in;
+    }
+    // Read again: the executor may have recorded evidence, a handoff or reviews meanwhile.
+    AGENTQ_TRY(queue_->load());
+    const Task* t = queue_->defs().task(o.task);
+    if (!t) return fail(Error::unknown_task(o.task));
+    const TaskState& ts = queue_->state().task(o.task);
+    RepoFacts facts = gather_facts(*queue_, ts.handoff ? ts.handoff->commit : std::string(), false);
+    return orch::gates_from_queue(queue_->state(), queue_->defs(), *t, facts);
+  }
+
+  std::string now() override { return now_rfc3339(); }
+
+  void set_run_id(std::string id) { run_id_ = std::move(id); }
+
+ private:
+  std::string out_dir_;
+  int invocation_;
+  Queue* queue_;
+  std::string run_id_;
+};
+
+// With --task: the gates and the run become events on the queue, with ids derived from the run
+// id and invocation, so recording the same invocation twice is a no-op.
+Result<std::vector<std::string>> record_run(Context& ctx, Queue& q, const std::string& actor, const orch::Report& r) {
+  std::vector<std::string> ids;
+  const std::string prefix = r.run_id + "-" + std::to_string(r.invocation);
+  std::string role;
+  if (const Actor* a = q.defs().actor(actor)) role = coordinator_role_of(q.defs(), *a);
+  for (const orch::GateDecision& g : r.gates) {
+    Event e;
+    e.type = EventType::gate;
+    e.id = prefix + "-gate-" + g.gate;
+    e.actor = actor;
+    e.role = role;
+    e.task = r.task;
+    e.run = r.run_id;
+    e.gate = g.gate;
+    e.passed = g.passed;
+    e.state = g.status;
+    if (g.code) e.codes.push_back(std::string(code_name(*g.code)));
+    for (Code c : g.causes) e.codes.push_back(std::string(code_name(c)));
+    e.reason = g.detail.substr(0, 2000);
+    auto w = q.write(e);
+    if (!w) return fail(w.error());
+    report_written(ctx, *w);
+    ids.push_back(w->event.id);
+  }
+  Event e;
+  e.type = EventType::run;
+  e.id = prefix + "-run";
+  e.actor = actor;
+  e.role = role;
+  e.task = r.task;
+  e.run = r.run_id;
+  e.state = r.paused ? "paused" : r.terminal_state;
+  e.codes = r.blocked_reason_codes;
+  for (const orch::StageExecution& s : r.stages) {
+    if (s.error.empty()) continue;
+    e.stage = s.stage;
+    e.codes.push_back(s.error_code);
+    e.reason = s.error;
+  }
+  if (!r.error.empty()) {
+    e.codes.push_back(r.error_code);
+    e.reason = r.error;
+  }
+  if (r.paused) e.reason = r.paused_reason;
+  e.reason = e.reason.substr(0, 2000);
+  auto w = q.write(e);
+  if (!w) return fail(w.error());
+  report_written(ctx, *w);
+  ids.push_back(w->event.id);
+  return ids;
+}
+
+void print_report(Context& ctx, const orch::Report& r, const std::string& out_dir) {
+  if (!ctx.out.text()) return;
+  ctx.out.line(ctx.out.bold("run " + r.run_id) + " (candidate " + r.candidate + ", invocation " +
+               std::to_string(r.invocation) + (r.resumed ? ", resumed" : "") + ")");
+  for (const orch::StageExecution& s : r.stages) {
+    std::string line = "  stage " + pad(s.stage, 9) + " ";
+    if (s.skipped) {
+      line += ctx.out.dim("skipped") + " (" + s.skip_reason + ")";
+    } else {
+      line += (s.status == "completed" ? ctx.out.green(s.status) : ctx.out.red(s.status));
+      line += " after " + std::to_string(s.attempts.size()) + " attempt(s)";
+      if (!s.error.empty()) line += ": " + s.error_code + ": " + s.error;
+    }
+    ctx.out.line(line);
+  }
+  for (const orch::GateDecision& g : r.gates)
+    ctx.out.line("  gate  " + pad(g.gate, 9) + " " + (g.passed ? ctx.out.green("passed") : ctx.out.red("failed")) + " (" +
+                 g.status + ")" + (g.code ? "  " + std::string(code_name(*g.code)) : "") +
+                 (g.detail.empty() || g.passed ? "" : ": " + g.detail));
+  if (!r.error.empty()) ctx.out.line("  " + ctx.out.red(r.error_code) + ": " + r.error);
+  if (r.paused) ctx.out.line("  " + ctx.out.yellow("paused") + ": " + r.paused_reason);
+  const std::string state = r.terminal_state == "done" ? ctx.out.green(r.terminal_state) : ctx.out.red(r.terminal_state);
+  ctx.out.line("terminal state: " + state + "; report: " + out_dir + "/" + orch::kReportFile);
+  if (r.paused)
+    ctx.out.line("a human resumes it with 'git agentq run " + out_dir + " --resume --unpause' after fixing the cause");
+  else if (r.terminal_state != "done")
+    ctx.out.line("fix the cause, then 'git agentq run " + out_dir + " --resume'");
+}
+
+}  // namespace
+
+int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
+  Args args("run",
+            "run OUT_DIR [--resume [--unpause]] [--task TASK | --policy-status S --ci-status S --review-status S]\n"
+            "           [--manager-bin B [--manager-arg A]... [--manager-env K=V]... [--manager-expected-artifact P]...]\n"
+            "           [--executor-bin B ...same...] [--timeout-ms N] [--transient-exit-code N]...\n"
+            "           [--max-attempts N] [--backoff-ms N] [--backoff-cap-ms N] [--pause-after N]",
+            "Run the manager and executor stages as child processes, then the fail-closed gates policy, ci and review; "
+            "write OUT_DIR/orchestrator_run_report.json and orchestrator_checkpoint.json. Exit 0 only when done.",
+            true);
+  args.add()("out_dir", "", cxxopts::value<std::string>())("resume", "continue the run in OUT_DIR from its checkpoint")(
+      "unpause", "with --resume: a human lets a paused candidate run again")(
+      "task", "take the gate inputs from the queue for TASK and record the run as events", cxxopts::value<std::string>(),
+      "TASK")("policy-status", "policy gate input (pass: allow)", cxxopts::value<std::string>(), "S")(
+      "ci-status", "ci gate input (pass: success)", cxxopts::value<std::string>(), "S")(
+      "review-status", "review gate input (pass: approved)", cxxopts::value<std::string>(), "S")(
+      "timeout-ms", "per stage attempt; the stage and its children are killed (0 = none)", cxxopts::value<long>(), "N")(
+      "transient-exit-code", "a stage exit code that is retried (repeatable)", cxxopts::value<std::vector<long>>(), "N")(
+      "max-attempts", "attempts per stage for transient failures (default 3)", cxxopts::value<long>(), "N")(
+      "backoff-ms", "wait before the first retry, doubled each time (default 200)", cxxopts::value<long>(), "N")(
+      "backoff-cap-ms", "longest wait between retries (default 5000)", cxxopts::value<long>(), "N")(
+      "pause-after", "failed attempts of one stage that pause the candidate (default 3)", cxxopts::value<long>(), "N");
+  for (const char* stage : {"manager", "executor"}) {
+    const std::string s = stage;
+    args.add()(s + "-bin", "the " + s + " program", cxxopts::value<std::string>(), "B")(
+        s + "-arg", "an argument (repeatable, kept whole: commas are not split)", cxxopts::value<std::vector<std::string>>(),
+        "A")(s + "-env", "KEY=VALUE added to its environment (repeatable)", cxxopts::value<std::vector<std::string>>(),
+             "K=V")(s + "-expected-artifact", "a file it must leave (valid JSON when *.json; repeatable)",
+                    cxxopts::value<std::vector<std::string>>(), "P");
+  }
+  args.positional({"out_dir"});
+  auto parsed = args.parse(ctx, argv);
+  if (!parsed) return ctx.out.error(parsed.error());
+  if (!*parsed) return 0;
+  const auto& opt = **parsed;
+  const std::string out_dir = opt_str(opt, "out_dir");
+  if (out_dir.empty()) return ctx.out.error(Error::usage("where should the run keep its report?").hint("git agentq run OUT_DIR ..."));
+  const bool resume = opt.count("resume") > 0, unpause = opt.count("unpause") > 0;
+  if (unpause && !resume) return ctx.out.error(Error::usage("--unpause goes with --resume"));
+
+  // The options as given, and which groups were given (for --resume's comparison).
+  orch::RunOptions given;
+  std::vector<std::string> groups;
+  given.task = opt_str(opt, "task");
+  if (opt.count("task")) groups.push_back("task");
+  given.policy_status = opt_str(opt, "policy-status");
+  given.ci_status = opt_str(opt, "ci-status");
+  given.review_status = opt_str(opt, "review-status");
+  const bool gate_flags = opt.count("policy-status") || opt.count("ci-status") || opt.count("review-status");
+  if (!given.task.empty() && gate_flags)
+    return ctx.out.error(Error::usage("--task takes the gate inputs from the queue; drop --policy-status, --ci-status and "
+                                      "--review-status"));
+  for (orch::StageSpec* s : {&given.manager, &given.executor}) {
+    const std::string n = s->name;
+    s->bin = opt_str(opt, n + "-bin");
+    s->args = run_opt_list(opt, n + "-arg");
+    s->env = run_opt_list(opt, n + "-env");
+    s->expected_artifacts = run_opt_list(opt, n + "-expected-artifact");
+    if (opt.count(n + "-bin") || opt.count(n + "-arg") || opt.count(n + "-env") || opt.count(n + "-expected-artifact"))
+      groups.push_back(n);
+  }
+  if (auto t = opt_long(opt, "timeout-ms")) {
+    given.timeout_ms = *t;
+    groups.push_back("timeout");
+  }
+  bool retry_given = false;
+  if (opt.count("transient-exit-code")) {
+    for (long c : opt["transient-exit-code"].as<std::vector<long>>()) given.retry.transient_exit_codes.push_back(c);
+    retry_given = true;
+  }
+  auto set_int = [&](const char* name, auto* into) {
+    if (auto v = opt_long(opt, name)) {
+      *into = static_cast<std::decay_t<decltype(*into)>>(*v);
+      retry_given = true;
+    }
+  };
+  set_int("max-attempts", &given.retry.max_attempts);
+  set_int("backoff-ms", &given.retry.backoff_ms);
+  set_int("backoff-cap-ms", &given.retry.backoff_cap_ms);
+  set_int("pause-after", &given.retry.pause_after);
+  if (retry_given) groups.push_back("retry");
+  given.candidate = given.task.empty() ? "default" : given.task;
+  // On --resume the given options are only compared with the run's (RUN_OPTIONS_MISMATCH).
+  if (!resume)
+    if (Status ok = orch::check_options(given); !ok) return ctx.out.error(ok.error());
+
+  const std::string cp_path = out_dir + "/" + orch::kCheckpointFile;
+  orch::Checkpoint cp;
+  if (resume) {
+    if (!path_exists(cp_path))
+      return ctx.out.error(Error::usage("nothing to resume: " + cp_path + " does not exist")
+                               .hint("start the run without --resume"));
+    auto text = read_file(cp_path);
+    if (!text) return ctx.out.error(text.error());
+    auto restored = orch::checkpoint_from_json(*text, cp_path);
+    if (!restored) return ctx.out.error(restored.error());
+    if (Status ok = orch::check_resume_options(restored->options, given, groups); !ok) return ctx.out.error(ok.error());
+    cp = std::move(*restored);
+    // Gate inputs are not part of the run's identity: after corrective action the runbook
+    // gives them again on --resume (003, "blocked"); absent ones keep the recorded values.
+    if (opt.count("policy-status")) cp.options.policy_status = given.policy_status;
+    if (opt.count("ci-status")) cp.options.ci_status = given.ci_status;
+    if (opt.count("review-status")) cp.options.review_status = given.review_status;
+    if (!cp.options.task.empty() && gate_flags)
+      return ctx.out.error(Error::usage("the run takes its gate inputs from the queue (--task " + cp.options.task + ")"));
+  } else {
+    if (path_exists(cp_path)) {
+      auto text = read_file(cp_path);
+      auto old = text ? orch::checkpoint_from_json(*text, cp_path) : Result<orch::Checkpoint>(fail(text.error()));
+      return ctx.out.error(Error::usage(out_dir + " already holds the checkpoint of " +
+                                        (old ? "run " + old->run_id : std::string("another run")))
+                               .hint("continue it with 'git agentq run " + out_dir + " --resume', or use another OUT_DIR"));
+    }
+    cp.options = given;
+    cp.run_id = orch::run_id_for(given);
+  }
+
+  // --task: the queue supplies the gates and receives the events; check it before any stage runs.
+  std::optional<Queue> queue;
+  std::string actor;
+  if (!cp.options.task.empty()) {
+    auto q = open_queue_for_write(ctx);
+    if (!q) return ctx.out.error(q.error());
+    auto a = require_actor(ctx, *q);
+    if (!a) return ctx.out.error(a.error());
+    actor = *a;
+    if (!q->defs().task(cp.options.task)) return ctx.out.error(Error::unknown_task(cp.options.task));
+    if (unpause && cp.paused && !q->defs().actor(actor)->human)
+      return ctx.out.error(Error(Code::NOT_HUMAN, "only an actor with human: true may resume a paused candidate", {},
+                                 "ask a human coordinator to run it with --resume --unpause"));
+    queue.emplace(std::move(*q));
+  }
+  if (cp.paused && !unpause)
+    return ctx.out.error(Error(Code::RUN_PAUSED, "candidate " + cp.options.candidate + " is paused: " + cp.paused_reason,
+                               Location::in_file(cp_path),
+                               "fix the cause; a human resumes it with 'git agentq run " + out_dir + " --resume --unpause'"));
+  if (unpause && cp.paused) {
+    cp.paused = false;
+    cp.paused_reason.clear();
+    for (orch::StageRecord& s : cp.stages) s.failures = 0;
+  }
+  ++cp.invocation;
+  if (Status made = make_dirs(out_dir); !made) return ctx.out.error(made.error());
+
+  RunEnvironment env(out_dir, cp.invocation, queue ? &*queue : nullptr);
+  env.set_run_id(cp.run_id);
+  orch::Report report = orch::run_invocation(cp, env, resume);
+  json doc = orch::report_json(report);
+  Status written = write_file_atomic(out_dir + "/" + orch::kReportFile, doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  if (!written) {
+    ctx.out.diagnostic(written.error());
+    if (report.terminal_state == "done") report.terminal_state = "failed";
+  }
+  std::vector<std::string> events;
+  if (queue) {
+    auto ids = record_run(ctx, *queue, actor, report);
+    if (!ids) {
+      print_report(ctx, report, out_dir);
+      return ctx.out.error(ids.error());
+    }
+    events = *ids;
+  }
+  if (ctx.out.json_mode) {
+    json j = {{"ok", report.terminal_state == "done"}, {"out_dir", out_dir}, {"events", events}};
+    j["report"] = json::parse(doc.dump(-1, ' ', false, json::error_handler_t::replace));  // emit() needs UTF-8
+    ctx.out.emit(j);
+  } else {
+    print_report(ctx, report, out_dir);
+    if (!events.empty()) ctx.out.line("recorded " + std::to_string(events.size()) + " event(s) on " + cp.options.task);
+  }
+  return orch::exit_code_for_state(report.terminal_state);
+}
+
+}  // namespace agentq::cli
