@@ -170,9 +170,11 @@ int report(Context& ctx, const std::string& hook, const std::string& what, const
   for (const Error& e : v.notices) ctx.out.diagnostic(e, "notice");
   if (v.refusals.empty()) return 0;
   for (const Error& e : v.refusals) ctx.out.diagnostic(e);
-  // Hooks speak even with -q: a refusal nobody sees is a mystery.
-  ctx.out.diagnostic(Error(v.refusals.front().code, "git-agentq " + hook + " refused " + what), "error");
-  for (const std::string& line : next) std::cerr << "  " << line << "\n";
+  // Diagnostics print even with -q: a refusal nobody sees is a mystery. The summary ends with
+  // what to do next, one hint line each.
+  std::string hints;
+  for (const std::string& line : next) hints += (hints.empty() ? "" : "\nhint: ") + line;
+  ctx.out.diagnostic(Error(v.refusals.front().code, "git-agentq " + hook + " refused " + what, {}, hints), "error");
   return 1;
 }
 

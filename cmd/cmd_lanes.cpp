@@ -437,7 +437,10 @@ int lanes_launch(Context& ctx, const std::vector<std::string>& argv) {
     text += "    }\n}\n";
   }
   if (auto st = write_file_atomic(file, text); !st) return ctx.out.error(st.error());
-  if (tool == "tmux") std::filesystem::permissions(file, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+  if (tool == "tmux") {
+    std::error_code ec;  // an executable bit is a convenience: `sh FILE` runs it either way
+    std::filesystem::permissions(file, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add, ec);
+  }
   const bool exec = (*parsed)->count("exec") > 0;
   if (ctx.out.json_mode) {
     json p = json::array();

@@ -152,6 +152,19 @@ TEST_CASE("hooks: a merge-ready fast-forward is allowed, stray commits on base a
   CHECK(sb.git(repo, {"update-ref", "refs/heads/other", stray}).code == 0);
   CHECK(sb.git(repo, {"pack-refs", "--all"}).code == 0);
   CHECK(sb.git(repo, {"reset", "--merge", "HEAD"}).code == 0);
+  // the hook entry point itself: --json, an unknown hook, an unguarded ref
+  const std::string zero(40, '0');
+  Run j = sb.run({sb.binary(), "hook", "reference-transaction", "prepared", "--json"}, repo, {},
+                 zero + " " + stray + " refs/heads/main\n");
+  CHECK(j.code == 1);
+  auto verdict = nlohmann::json::parse(j.out);
+  CHECK(verdict["ok"] == false);
+  CHECK(verdict["refusals"][0]["code"] == "UNTRACKED_BASE_COMMIT");
+  CHECK(sb.run({sb.binary(), "hook", "reference-transaction", "prepared"}, repo, {}, zero + " " + stray + " refs/heads/x\n")
+            .code == 0);
+  CHECK(sb.run({sb.binary(), "hook", "reference-transaction", "committed"}, repo, {}, zero + " " + stray + " refs/heads/main\n")
+            .code == 0);
+  CHECK(sb.aq(repo, {"hook", "post-checkout"}).code == 2);
   // the release branch gets the release guard
   Run rel = sb.git(repo, {"branch", "rel", "main"});
   CHECK(rel.code != 0);
@@ -408,4 +421,19 @@ TEST_CASE("hooks: an override by a human lets its commits through the base gate,
   CHECK(sb.git_ok(origin, {"rev-parse", "main"}) == hot);
   // and the local branch may follow
   CHECK(sb.git(dir, {"merge", "-q", "--ff-only", "origin/main"}).code == 0);
+}
+
+TEST_CASE("promote: in a local-only queue the event is written, then the branch moves through the hooks", "[promote]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo", kHookYaml);
+  REQUIRE(sb.aq(repo, {"install-hooks"}).code == 0);
+  const std::string main = sb.git_ok(repo, {"rev-parse", "main"});
+  Run p = sb.aq(repo, {"promote", "main", "--risks", "none", "--rollback", "none yet", "--actor", "alice", "--json"});
+  INFO(p.err);
+  REQUIRE(p.code == 0);
+  CHECK(nlohmann::json::parse(p.out)["pushed"] == false);
+  CHECK(sb.git_ok(repo, {"rev-parse", "rel"}) == main);
+  CHECK(sb.aq(repo, {"release-guard"}).code == 0);
+  CHECK(sb.aq(repo, {"validate"}).code == 0);
+  CHECK(sb.aq_json(repo, {"log"}).dump().find("promote") != std::string::npos);
 }
