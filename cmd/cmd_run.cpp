@@ -5,11 +5,16 @@
 #include "cmd/common.h"
 #include "core/orchestrator.h"
 #include "core/rules.h"
+#include "core/utf8.h"
 #include "gitstore/process.h"
+#include "gitstore/run_lock.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
 namespace {
+
+// Event text stays short and valid UTF-8 (a cut may split a character).
+std::string run_clip(const std::string& s) { return sanitize_utf8(s.substr(0, 2000)); }
 
 std::vector<std::string> run_opt_list(const cxxopts::ParseResult& r, const std::string& name) {
   return r.count(name) ? r[name].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -124,7 +129,7 @@ Result<std::vector<std::string>> record_run(Context& ctx, Queue& q, const std::s
     e.state = g.status;
     if (g.code) e.codes.push_back(std::string(code_name(*g.code)));
     for (Code c : g.causes) e.codes.push_back(std::string(code_name(c)));
-    e.reason = g.detail.substr(0, 2000);
+    e.reason = run_clip(g.detail);
     auto w = q.write(e);
     if (!w) return fail(w.error());
     report_written(ctx, *w);
@@ -150,7 +155,7 @@ Result<std::vector<std::string>> record_run(Context& ctx, Queue& q, const std::s
     e.reason = r.error;
   }
   if (r.paused) e.reason = r.paused_reason;
-  e.reason = e.reason.substr(0, 2000);
+  e.reason = run_clip(e.reason);
   auto w = q.write(e);
   if (!w) return fail(w.error());
   report_written(ctx, *w);
@@ -275,11 +280,15 @@ int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
     if (Status ok = orch::check_options(given); !ok) return ctx.out.error(ok.error());
 
   const std::string cp_path = out_dir + "/" + orch::kCheckpointFile;
+  if (resume && !path_exists(cp_path))
+    return ctx.out.error(Error::usage("nothing to resume: " + cp_path + " does not exist")
+                             .hint("start the run without --resume"));
+  // One invocation at a time per OUT_DIR, held from reading the checkpoint to the last write.
+  if (Status made = make_dirs(out_dir); !made) return ctx.out.error(made.error());
+  auto dir_lock = RunLock::acquire(out_dir + "/orchestrator.lock", out_dir);
+  if (!dir_lock) return ctx.out.error(dir_lock.error());
   orch::Checkpoint cp;
   if (resume) {
-    if (!path_exists(cp_path))
-      return ctx.out.error(Error::usage("nothing to resume: " + cp_path + " does not exist")
-                               .hint("start the run without --resume"));
     auto text = read_file(cp_path);
     if (!text) return ctx.out.error(text.error());
     auto restored = orch::checkpoint_from_json(*text, cp_path);
@@ -320,6 +329,13 @@ int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
                                  "ask a human coordinator to run it with --resume --unpause"));
     queue.emplace(std::move(*q));
   }
+  // One active run per candidate in this repository (002), whatever OUT_DIR it writes to.
+  std::optional<RunLock> task_lock;
+  if (queue) {
+    auto l = RunLock::acquire(queue->repo().shared_state_dir() + "/run/" + cp.options.task + ".lock", cp.options.task);
+    if (!l) return ctx.out.error(l.error());
+    task_lock.emplace(std::move(*l));
+  }
   if (cp.paused && !unpause)
     return ctx.out.error(Error(Code::RUN_PAUSED, "candidate " + cp.options.candidate + " is paused: " + cp.paused_reason,
                                Location::in_file(cp_path),
@@ -330,7 +346,6 @@ int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
     for (orch::StageRecord& s : cp.stages) s.failures = 0;
   }
   ++cp.invocation;
-  if (Status made = make_dirs(out_dir); !made) return ctx.out.error(made.error());
 
   RunEnvironment env(out_dir, cp.invocation, queue ? &*queue : nullptr);
   env.set_run_id(cp.run_id);

@@ -86,7 +86,8 @@ namespace agentq {
   X(ARTIFACT_INVALID, 1)                \
   X(CHECKPOINT_INVALID, 2)              \
   X(RUN_OPTIONS_MISMATCH, 2)            \
-  X(RUN_PAUSED, 1)
+  X(RUN_PAUSED, 1)                      \
+  X(RUN_IN_PROGRESS, 1)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -327,23 +327,6 @@ Result<std::string> configured_signing_key(const Repo& repo) {
   return chomp(r->out);
 }
 
-std::string openpgp_fingerprint(const std::string& armored) {
-  ProcessSpec spec;
-  spec.argv = {"gpg", "--batch", "--no-tty", "--with-colons", "--show-keys"};
-  spec.stdin_data = armored;
-  auto r = run_process(spec);
-  if (!r || r->exit_code != 0) return {};
-  std::istringstream in(r->out);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("fpr:", 0) != 0) continue;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string part; std::getline(ss, part, ':');) f.push_back(part);
-    if (f.size() > 9) return f[9];
-  }
-  return {};
-}
-
 TickSnapshot read_tick(const Repo& repo) {
   TickSnapshot t;
   auto text = read_file(repo.worktree_state_dir() + "/tick.json");

@@ -12,6 +12,7 @@
 #include "core/board.h"
 #include "core/definitions.h"
 #include "core/error.h"
+#include "gitstore/verify.h"
 #include "gitstore/repo.h"
 
 namespace agentq {
@@ -108,9 +109,7 @@ Result<HooksCheck> check_hooks(const Repo& repo, const std::vector<std::string>&
 // else the private key's .pub sibling, else `ssh-keygen -y`). For OpenPGP it is the key id as
 // configured. Empty when none is configured.
 Result<std::string> configured_signing_key(const Repo& repo);
-// The fingerprint of an armored OpenPGP public key, read with `gpg --show-keys`; empty when gpg
-// cannot read it.
-std::string openpgp_fingerprint(const std::string& armored);
+// openpgp_fingerprint (of an armored public key) lives in gitstore/verify.h, included above.
 
 // The last tick's snapshot, kept per worktree (<git dir>/agentq/tick.json). An empty snapshot
 // when there was none (or it cannot be read: it is only a convenience).

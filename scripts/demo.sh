@@ -116,6 +116,21 @@ step "evidence, handoffs and reviews are git notes on the implementation commit"
 run "$W" git agentq sync
 run "$W" git log -1 --notes=agentq --format='%h %s%n%N' HEAD
 
+step "the stage runner: manager and executor stages, then fail-closed gates read from the queue (policy, ci, review)"
+run "$work/coord" git agentq run "$work/run-A-P7-001" --task A-P7-001 --actor alice \
+  --manager-bin sh --manager-arg -c --manager-arg 'echo "{\"plan\": \"merge $AGENTQ_TASK\"}" > "$AGENTQ_OUT_DIR/plan.json"' \
+  --manager-expected-artifact "$work/run-A-P7-001/plan.json" \
+  --executor-bin git --executor-arg agentq --executor-arg merge-ready --executor-arg A-P7-001
+run "$work/coord" cat "$work/run-A-P7-001/orchestrator_run_report.json"
+
+step "hooks: the coordinator clone refuses base moves that are not merge-ready; origin gets pre-receive"
+run "$work/coord" git agentq install-hooks
+run "$work/origin.git" git agentq install-hooks
+git -C "$work/coord" switch -q -c stray origin/main
+echo "unreviewed" > "$work/coord/stray.txt" && git -C "$work/coord" add stray.txt && git -C "$work/coord" commit -qm "stray change"
+run "$work/coord" git push origin stray:main || echo "(exit $?: refused, nothing reached origin)"
+git -C "$work/coord" switch -q main && git -C "$work/coord" branch -q -D stray
+
 step "merge-ready lists what a merge still needs; merge fast-forwards main, records done, pushes all three refs at once"
 run "$work/coord" git agentq merge-ready A-P7-001
 run "$work/coord" git agentq merge A-P7-001 --actor alice
@@ -136,7 +151,7 @@ run "$work/coord" git agentq lanes setup
 run "$work/coord-B-ui-1" git agentq claim B-UX-001
 run "$work/coord" git agentq lanes status
 
-step "preflight in a lane: every failing item at once (hooks are not installed yet)"
+step "preflight in a lane: clean tree, lane branch, based on origin/main, hooks, signing key, role (every failing item at once)"
 run "$work/coord-B-ui-1" git agentq preflight --role B-ui || echo "(exit $?)"
 
 step "the coordinator's tick and board: what changed, and a dispatch recommendation per idle lane"

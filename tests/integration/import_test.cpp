@@ -138,3 +138,27 @@ TEST_CASE("import: a file that breaks the rules is refused before anything is wr
   CHECK(sb.git_ok(repo, {"rev-parse", "main"}) == main_before);
   CHECK(sb.git(repo, {"rev-parse", "--verify", "-q", "refs/agent-queue/log"}).code != 0);
 }
+
+TEST_CASE("import: with a remote, base and the events land on origin; another clone sees the state", "[import]") {
+  Sandbox sb;
+  plain_repo(sb, "seed");
+  REQUIRE(sb.sh(sb.root(), "git init -q --bare -b main origin.git && git -C seed push -q ../origin.git main").code == 0);
+  REQUIRE(sb.sh(sb.root(), "git clone -q origin.git work").code == 0);
+  const std::string work = sb.path("work");
+  const std::string root = sb.git_ok(work, {"rev-parse", "HEAD"});
+  sb.write("legacy.yaml", "policy: { base: main, remote: origin }\ntasks:\n"
+                          "  - { id: T-1, role: dev, status: done, owner: ann, commit: " + root + " }\n"
+                          "  - { id: T-2, role: dev, depends_on: [T-1], status: in_progress, owner: ann, branch: agent/dev }\n");
+  Run imported = sb.aq(work, {"import", "../legacy.yaml"});
+  INFO(imported.all());
+  REQUIRE(imported.code == 0);
+  const std::string origin = sb.path("origin.git");
+  CHECK(sb.git_ok(origin, {"show", "main:.agentq/queue.yaml"}).find("T-2") != std::string::npos);
+  CHECK(sb.git(origin, {"rev-parse", "--verify", "-q", "refs/agent-queue/log"}).code == 0);
+  const std::string other = sb.clone(origin, "other");
+  CHECK(sb.aq_json(other, {"show", "T-1"})["status"] == "done");
+  auto t2 = sb.aq_json(other, {"show", "T-2"});
+  CHECK(t2["status"] == "in_progress");
+  CHECK(t2["owner"] == "ann");
+  CHECK(sb.aq(other, {"validate"}).code == 0);
+}

@@ -12,7 +12,7 @@ namespace {
 
 const char* kMarker = "# installed by git-agentq install-hooks";
 
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+bool lanes_has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 std::vector<std::string> item_codes(const json& j) {
   std::vector<std::string> out;
@@ -67,7 +67,7 @@ TEST_CASE("lanes: setup makes one worktree per lane with its branch and actor, i
   Run claim = sb.aq(sb.path("repo-ui-1"), {"claim", "B-1"});
   INFO(claim.all());
   REQUIRE(claim.code == 0);
-  CHECK(has(claim.out, "branch agent/ui-1"));
+  CHECK(lanes_has(claim.out, "branch agent/ui-1"));
 
   json st = sb.aq_json(repo, {"lanes", "status"});
   REQUIRE(st["lanes"].size() == 4);
@@ -92,8 +92,8 @@ TEST_CASE("lanes: setup makes one worktree per lane with its branch and actor, i
   }
   Run text = sb.aq(repo, {"lanes", "status"});
   CHECK(text.code == 0);
-  CHECK(has(text.out, "ui-1"));
-  CHECK(has(text.out, "B-1"));
+  CHECK(lanes_has(text.out, "ui-1"));
+  CHECK(lanes_has(text.out, "B-1"));
 }
 
 TEST_CASE("lanes: setup starts lanes from the remote's base", "[lanes]") {
@@ -119,16 +119,16 @@ TEST_CASE("lanes: teardown refuses claimed work, dirty trees and unpushed commit
 
   Run busy = sb.aq(repo, {"lanes", "teardown", "ui-1"});
   CHECK(busy.code == 3);
-  CHECK(has(busy.err, "LANE_BUSY"));
-  CHECK(has(busy.err, "B-1"));
+  CHECK(lanes_has(busy.err, "LANE_BUSY"));
+  CHECK(lanes_has(busy.err, "B-1"));
   CHECK(std::filesystem::exists(ui1));
 
   REQUIRE(sb.aq(repo, {"--actor", "alice", "unclaim", "B-1"}).code == 0);
   sb.write("repo-ui-1/wip.txt", "half done\n");
   Run dirty = sb.aq(repo, {"lanes", "teardown", "ui-1"});
   CHECK(dirty.code == 3);
-  CHECK(has(dirty.err, "WORKTREE_DIRTY"));
-  CHECK(has(dirty.err, "wip.txt"));
+  CHECK(lanes_has(dirty.err, "WORKTREE_DIRTY"));
+  CHECK(lanes_has(dirty.err, "wip.txt"));
 
   std::filesystem::remove(sb.path("repo-ui-1/wip.txt"));
   const std::string local = sb.commit_file(ui1, "web/page.ts", "export {}\n");
@@ -137,7 +137,7 @@ TEST_CASE("lanes: teardown refuses claimed work, dirty trees and unpushed commit
   json j = json::parse(unpushed.out);
   CHECK(j["ok"] == false);
   CHECK(item_codes(j) == std::vector<std::string>{"UNPUSHED_COMMITS"});
-  CHECK(has(j["items"][0]["message"].get<std::string>(), local.substr(0, 12)));
+  CHECK(lanes_has(j["items"][0]["message"].get<std::string>(), local.substr(0, 12)));
 
   // Every blocker at once.
   sb.write("repo-ui-1/wip.txt", "half done\n");
@@ -154,7 +154,7 @@ TEST_CASE("lanes: teardown refuses claimed work, dirty trees and unpushed commit
   CHECK(f["removed_worktree"] == true);
   CHECK(f["deleted_branch"] == false);
   const std::string patch = f["saved_patch"].get<std::string>();
-  CHECK(has(patch, "/.git/agentq/saved/"));
+  CHECK(lanes_has(patch, "/.git/agentq/saved/"));
   REQUIRE(std::filesystem::exists(patch));
   CHECK_FALSE(std::filesystem::exists(ui1));
   CHECK(sb.git_ok(repo, {"rev-parse", "agent/ui-1"}) == local);
@@ -199,7 +199,7 @@ TEST_CASE("lanes: teardown with a remote counts pushed commits as safe", "[lanes
   sb.commit_file(lane, "svc.go", "package svc\n");
   Run refused = sb.aq(coord, {"lanes", "teardown", "backend"});
   CHECK(refused.code == 3);
-  CHECK(has(refused.err, "UNPUSHED_COMMITS"));
+  CHECK(lanes_has(refused.err, "UNPUSHED_COMMITS"));
   sb.git_ok(lane, {"push", "-q", "origin", "agent/backend"});
   Run ok = sb.aq(coord, {"lanes", "teardown", "backend"});
   INFO(ok.all());
@@ -237,16 +237,16 @@ TEST_CASE("lanes: review-refresh moves a named review branch, never a detached F
   // From elsewhere the branch is held by the reviewer's worktree: refused, naming it.
   Run in_use = sb.aq(coord, {"lanes", "review-refresh", "backend"});
   CHECK(in_use.code == 3);
-  CHECK(has(in_use.err, "BRANCH_IN_USE"));
-  CHECK(has(in_use.err, "coord-arch"));
+  CHECK(lanes_has(in_use.err, "BRANCH_IN_USE"));
+  CHECK(lanes_has(in_use.err, "coord-arch"));
   Run from_lane = sb.aq(sb.path("coord-ui-1"), {"lanes", "review-refresh", "backend"});
   CHECK(from_lane.code == 3);
-  CHECK(has(from_lane.err, "BRANCH_IN_USE"));
+  CHECK(lanes_has(from_lane.err, "BRANCH_IN_USE"));
 
   // A branch the remote does not have.
   Run missing = sb.aq(arch, {"lanes", "review-refresh", "ui-2"});
   CHECK(missing.code != 0);
-  CHECK(has(missing.err, "BRANCH_MISSING"));
+  CHECK(lanes_has(missing.err, "BRANCH_MISSING"));
 }
 
 TEST_CASE("lanes: review-refresh without a remote uses the local role branch", "[lanes]") {
@@ -267,7 +267,7 @@ TEST_CASE("lanes: review-refresh without a remote uses the local role branch", "
   sb.write("repo-arch/notes.txt", "findings\n");
   Run dirty = sb.aq(sb.path("repo-arch"), {"lanes", "review-refresh", "ui-2"});
   CHECK(dirty.code == 3);
-  CHECK(has(dirty.err, "WORKTREE_DIRTY"));
+  CHECK(lanes_has(dirty.err, "WORKTREE_DIRTY"));
   std::filesystem::remove(sb.path("repo-arch/notes.txt"));
   REQUIRE(sb.aq(sb.path("repo-arch"), {"lanes", "review-refresh", "ui-2"}).code == 0);
   CHECK(head_branch(sb, sb.path("repo-arch")) == "review/ui-2");
@@ -281,17 +281,17 @@ TEST_CASE("lanes: launch writes a tmux or zellij layout with a pane per lane", "
   REQUIRE(t["ok"] == true);
   CHECK(t["panes"].size() == 5);
   const std::string script = t["file"].get<std::string>();
-  CHECK(has(script, "/.git/agentq/lanes.tmux.sh"));
+  CHECK(lanes_has(script, "/.git/agentq/lanes.tmux.sh"));
   std::string text = sb.read(script.substr(sb.root().size() + 1));
-  CHECK(has(text, "tmux new-session"));
-  for (const char* lane : {"repo-backend", "repo-ui-1", "repo-ui-2", "repo-arch"}) CHECK(has(text, sb.path(lane)));
+  CHECK(lanes_has(text, "tmux new-session"));
+  for (const char* lane : {"repo-backend", "repo-ui-1", "repo-ui-2", "repo-arch"}) CHECK(lanes_has(text, sb.path(lane)));
 
   json z = sb.aq_json(repo, {"lanes", "launch", "--tool", "zellij", "--output", sb.path("layout.kdl")});
   CHECK(z["file"] == sb.path("layout.kdl"));
   text = sb.read("layout.kdl");
-  CHECK(has(text, "layout {"));
-  CHECK(has(text, "pane name=\"ui-2\" cwd=\"" + sb.path("repo-ui-2") + "\""));
-  CHECK(has(text, "pane name=\"coordinator\" cwd=\"" + repo + "\""));
+  CHECK(lanes_has(text, "layout {"));
+  CHECK(lanes_has(text, "pane name=\"ui-2\" cwd=\"" + sb.path("repo-ui-2") + "\""));
+  CHECK(lanes_has(text, "pane name=\"coordinator\" cwd=\"" + repo + "\""));
 
   // --exec starts the layout: here with a stand-in tmux that records what it was asked to do.
   sb.write("bin/tmux", "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/tmux.log\"\n[ \"$1\" = has-session ] && exit 1\nexit 0\n");
@@ -299,11 +299,11 @@ TEST_CASE("lanes: launch writes a tmux or zellij layout with a pane per lane", "
   Run exec = sb.sh(repo, "PATH=" + sb.path("bin") + ":$PATH git-agentq lanes launch --tool tmux --exec");
   INFO(exec.all());
   CHECK(exec.code == 0);
-  CHECK(has(exec.out, "wrote the tmux layout"));  // printed before the exec, not lost with it
+  CHECK(lanes_has(exec.out, "wrote the tmux layout"));  // printed before the exec, not lost with it
   const std::string log = sb.read("bin/tmux.log");
-  CHECK(has(log, "new-session -d -s agentq-repo"));
-  CHECK(has(log, "split-window"));
-  CHECK(has(log, "attach-session"));
+  CHECK(lanes_has(log, "new-session -d -s agentq-repo"));
+  CHECK(lanes_has(log, "split-window"));
+  CHECK(lanes_has(log, "attach-session"));
 }
 
 TEST_CASE("preflight: every failing item, one by one", "[lanes][preflight]") {
@@ -326,12 +326,12 @@ TEST_CASE("preflight: every failing item, one by one", "[lanes][preflight]") {
   CHECK(sb.aq(lane, {"preflight", "--role", "ui"}).code == 1);
   // A hook without the marker does not count.
   sb.write("repo/.git/hooks/pre-push", "#!/bin/sh\nexit 0\n");
-  CHECK(has(sb.aq(lane, {"preflight", "--role", "ui"}).err, "pre-push"));
+  CHECK(lanes_has(sb.aq(lane, {"preflight", "--role", "ui"}).err, "pre-push"));
   install_fake_hooks(sb, "repo/.git/hooks");
   Run ok = sb.aq(lane, {"preflight", "--role", "ui"});
   INFO(ok.all());
   REQUIRE(ok.code == 0);
-  CHECK(has(ok.out, "preflight ok"));
+  CHECK(lanes_has(ok.out, "preflight ok"));
 
   // core.hooksPath is honoured: the hooks must be there.
   sb.git_ok(repo, {"config", "core.hooksPath", sb.path("shared-hooks")});
@@ -357,7 +357,7 @@ TEST_CASE("preflight: every failing item, one by one", "[lanes][preflight]") {
 
   // The signing key: setup wrote the declared key; a path to the private key (its .pub sibling)
   // is the same key; another key is not.
-  CHECK(has(sb.git_ok(lane, {"config", "user.signingkey"}), pub.substr(0, 40)));
+  CHECK(lanes_has(sb.git_ok(lane, {"config", "user.signingkey"}), pub.substr(0, 40)));
   sb.git_ok(lane, {"config", "--worktree", "user.signingkey", sb.path("keyb")});
   REQUIRE(sb.aq(lane, {"preflight", "--role", "ui"}).code == 0);
   sb.git_ok(lane, {"config", "--worktree", "user.signingkey", sb.path("other.pub")});
@@ -382,7 +382,7 @@ TEST_CASE("preflight: every failing item, one by one", "[lanes][preflight]") {
   Run all = sb.aq(lane, {"preflight", "--role", "ui"});
   CHECK(all.code == 1);
   for (const char* code : {"WORKTREE_DIRTY", "NOT_BASED_ON_BASE", "HOOKS_NOT_INSTALLED", "SIGNER_MISMATCH"})
-    CHECK(has(all.err, code));
+    CHECK(lanes_has(all.err, code));
   CHECK(sb.aq(lane, {"preflight", "--role", "nope"}).code == 2);
 }
 
@@ -402,8 +402,8 @@ TEST_CASE("prune-stale: unclaims idle claims with a reason, leaves lanes alone",
   Run dry = sb.aq(repo, {"prune-stale", "--dry-run"}, t70);
   INFO(dry.all());
   REQUIRE(dry.code == 0);
-  CHECK(has(dry.out, "B-1"));
-  CHECK_FALSE(has(dry.out, "A-1"));
+  CHECK(lanes_has(dry.out, "B-1"));
+  CHECK_FALSE(lanes_has(dry.out, "A-1"));
   CHECK(sb.git_ok(repo, {"rev-parse", "refs/agent-queue/log"}) == tip);
   // The board shows it as stale.
   json board = json::parse(sb.aq(repo, {"status", "--json"}, t70).out);
@@ -416,23 +416,23 @@ TEST_CASE("prune-stale: unclaims idle claims with a reason, leaves lanes alone",
   json j = json::parse(prune.out);
   REQUIRE(j["pruned"].size() == 1);
   CHECK(j["pruned"][0]["task"] == "B-1");
-  CHECK(has(j["pruned"][0]["reason"].get<std::string>(), "stale"));
+  CHECK(lanes_has(j["pruned"][0]["reason"].get<std::string>(), "stale"));
   const std::string msg = sb.git_ok(repo, {"log", "-1", "--format=%B", "refs/agent-queue/log"});
-  CHECK(has(msg, "\"type\":\"unclaim\""));
-  CHECK(has(msg, "stale: no activity for 1h 10m"));
+  CHECK(lanes_has(msg, "\"type\":\"unclaim\""));
+  CHECK(lanes_has(msg, "stale: no activity for 1h 10m"));
   CHECK(sb.aq_json(repo, {"show", "B-1"})["status"] == "todo");
   CHECK(sb.aq_json(repo, {"show", "A-1"})["status"] == "in_progress");
   // The lane's work is untouched.
   CHECK(sb.read("repo-ui-1/wip.txt") == "unsaved thoughts\n");
-  CHECK(has(sb.git_ok(ui1, {"status", "--porcelain"}), "wip.txt"));
+  CHECK(lanes_has(sb.git_ok(ui1, {"status", "--porcelain"}), "wip.txt"));
   // The agent that comes back is fenced.
   Run late = sb.aq(ui1, {"set-status", "B-1", "blocked", "--reason", "x"}, t70);
   CHECK(late.code == 3);
-  CHECK(has(late.err, "CLAIM_FENCED"));
+  CHECK(lanes_has(late.err, "CLAIM_FENCED"));
   // Nothing more to prune.
   Run again = sb.aq(repo, {"--actor", "alice", "prune-stale"}, t70);
   CHECK(again.code == 0);
-  CHECK(has(again.out, "no stale claims"));
+  CHECK(lanes_has(again.out, "no stale claims"));
   // Pruning needs an actor that may unclaim others' work.
   Run not_coord = sb.aq(repo, {"--actor", "agent-b", "prune-stale"}, {{"AGENTQ_NOW", "2026-01-01T03:00:00Z"}});
   CHECK(not_coord.code == 3);
@@ -457,13 +457,13 @@ TEST_CASE("unclaim: the failed-agent path saves the lane's uncommitted work firs
   json j = json::parse(r.out);
   const std::string patch = j["saved_patch"].get<std::string>();
   REQUIRE(std::filesystem::exists(patch));
-  CHECK(has(patch, "/.git/agentq/saved/B-PIN-"));
+  CHECK(lanes_has(patch, "/.git/agentq/saved/B-PIN-"));
   const std::string text = sb.read(patch.substr(sb.root().size() + 1));
-  for (const char* f : {"web/a.ts", "web/new.ts", "untracked.txt"}) CHECK(has(text, f));
+  for (const char* f : {"web/a.ts", "web/new.ts", "untracked.txt"}) CHECK(lanes_has(text, f));
   // The lane is exactly as it was, index included.
   CHECK(sb.git_ok(ui2, {"status", "--porcelain"}) == before);
   // The event names the patch; the task is ready again.
-  CHECK(has(sb.git_ok(repo, {"log", "-1", "--format=%B", "refs/agent-queue/log"}), "\"saved_patch\":\"agentq/saved/B-PIN-"));
+  CHECK(lanes_has(sb.git_ok(repo, {"log", "-1", "--format=%B", "refs/agent-queue/log"}), "\"saved_patch\":\"agentq/saved/B-PIN-"));
   bool ready = false;
   const json listed = sb.aq_json(repo, {"ready"});
   for (const auto& t : listed["ready"]) ready |= t["id"] == "B-PIN";
@@ -506,17 +506,17 @@ TEST_CASE("status and tick: the board with dispatch, and what changed since the 
 
   Run third = sb.aq(repo, {"tick"});
   CHECK(third.code == 0);
-  CHECK(has(third.out, "nothing changed since the last tick"));
-  CHECK(has(third.out, "dispatch"));
+  CHECK(lanes_has(third.out, "nothing changed since the last tick"));
+  CHECK(lanes_has(third.out, "dispatch"));
 
   board = sb.aq_json(repo, {"status"});
   REQUIRE(board["blocked"].size() == 1);
   CHECK(board["blocked"][0]["reason"] == "waiting for api");
   CHECK(board["blocked"][0]["blocked_by"] == "A-1");
   Run text = sb.aq(repo, {"status"});
-  CHECK(has(text.out, "dispatch"));
-  CHECK(has(text.out, "git agentq claim B-2 --lane 2"));
-  CHECK(has(text.out, "blocked by A-1"));
+  CHECK(lanes_has(text.out, "dispatch"));
+  CHECK(lanes_has(text.out, "git agentq claim B-2 --lane 2"));
+  CHECK(lanes_has(text.out, "blocked by A-1"));
 
   // The tick is remembered per worktree: a lane's first tick is its own.
   REQUIRE(sb.aq(repo, {"lanes", "setup"}).code == 0);

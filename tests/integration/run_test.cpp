@@ -292,3 +292,17 @@ TEST_CASE("run --task: gates from the queue, the run and its gates recorded as e
   // unknown task: bad usage
   CHECK(sb.aq(repo, cat({"run", "../out-x", "--task", "NOPE", "--actor", "alice"}, stage("manager", "exit 0"))).code == 2);
 }
+
+TEST_CASE("run: one invocation at a time per OUT_DIR", "[run]") {
+  Runner r;
+  r.sb.sh(r.dir, "mkdir -p out");
+  // flock(1) holds the lock while the second runner starts: it is refused, not run
+  Run busy = r.sb.sh(r.dir, "flock out/orchestrator.lock git agentq run out --policy-status allow --ci-status success "
+                            "--review-status approved --manager-bin /bin/sh --manager-arg -c --manager-arg 'echo x >> ran'");
+  CHECK(busy.code == 1);
+  CHECK(busy.err.find("RUN_IN_PROGRESS") != std::string::npos);
+  CHECK(r.sb.run({"test", "-e", "ran"}, r.dir).code != 0);
+  // the lock goes with its holder: the same run then goes through
+  Run free = r.run(cat(kPass, stage("manager", "echo x >> ran")));
+  CHECK(free.code == 0);
+}

@@ -249,3 +249,33 @@ TEST_CASE("replay: undecodable entries become findings and voids acknowledge the
   v.reason = "x";
   CHECK(push(x.s, x.repo, v) == Code::EVENT_INVALID);
 }
+
+TEST_CASE("replay: the stage runner's gate and run records are legal and change no task state", "[replay]") {
+  Fixture x;
+  x.claim("agent-a", "A-1", "backend");
+  const std::string activity = x.s.task("A-1").last_activity;
+  Event g = x.f.make(EventType::gate, "agent-a", "A-1");
+  g.run = "run-0123456789abcdef";
+  g.gate = "ci";
+  g.passed = false;
+  g.state = "missing";
+  g.codes = {"GATE_CI_NOT_SUCCESS", "HANDOFF_MISSING"};
+  g.at = "2026-11-26T10:00:00Z";
+  CHECK_FALSE(push(x.s, x.repo, g));
+  Event r = x.f.make(EventType::run, "agent-a", "A-1");
+  r.run = g.run;
+  r.state = "paused";
+  r.at = "2026-11-26T10:00:00Z";
+  CHECK_FALSE(push(x.s, x.repo, r));
+  CHECK(x.s.task("A-1").status == TaskStatus::in_progress);
+  CHECK(x.s.task("A-1").last_activity == activity);  // not work: stale claims stay stale
+  Event bad = x.f.make(EventType::run, "agent-a", "NOPE");
+  bad.run = g.run;
+  bad.state = "done";
+  CHECK(push(x.s, x.repo, bad) == Code::UNKNOWN_TASK);
+  Event stranger = x.f.make(EventType::gate, "mallory", "A-1");
+  stranger.run = g.run;
+  stranger.gate = "policy";
+  stranger.passed = true;
+  CHECK(push(x.s, x.repo, stranger) == Code::UNKNOWN_ACTOR);
+}
