@@ -224,6 +224,7 @@ int main(int argc, char** argv) {
   Event ev;
   ev.type = EventType::init;
   ev.base = "main";
+  if (sign) ev.actor = "alice";  // a signed queue's init names its (human) actor
   if (!emit(ev)) return 1;
   // Per task: claim, acceptance evidence, more evidence, handoff, done. Tasks run in YAML order
   // so dependencies are always done.

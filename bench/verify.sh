@@ -7,8 +7,10 @@
 # per commit, so it dominates the run time). Histories are cached under $AGENTQ_BENCH_DIR.
 set -eu
 cd "$(dirname "$0")/.."
-scripts/build.sh release git-agentq agentq_gen_history >/dev/null
-BIN="$(pwd)/build/release"
+# AGENTQ_BENCH_PRESET=dev measures the dev build (RelWithDebInfo) instead of building release.
+preset=${AGENTQ_BENCH_PRESET:-release}
+scripts/build.sh "$preset" git-agentq agentq_gen_history >/dev/null
+BIN="$(pwd)/build/$preset"
 export PATH="$BIN:$BIN/bench:$PATH" GIT_CONFIG_NOSYSTEM=1 HOME="${AGENTQ_BENCH_HOME:-$(mktemp -d)}"
 DIR="${AGENTQ_BENCH_DIR:-/tmp/agentq-bench}"
 RUNS="${AGENTQ_BENCH_RUNS:-5}"

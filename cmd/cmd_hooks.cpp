@@ -150,6 +150,7 @@ void judge_notes(Queue& q, const RefChange& c, Verdict& v) {
 Result<Queue> load_state(const std::string& log_tip, const std::string& base_tip) {
   auto q = Queue::open();
   if (!q) return fail(q.error());
+  q->set_cache_writes(false);  // hooks write nothing (pre-receive runs in quarantine)
   LoadOptions o;
   o.keep_log = true;
   o.log_tip = log_tip;

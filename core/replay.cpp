@@ -18,6 +18,10 @@ Error refuse(Code code, std::string msg, const std::string& task, std::string fi
   return e;
 }
 
+// Forged or mis-signed events stay in the log; a human acknowledges them.
+constexpr const char* kVoidHint =
+    "if it was not written by git agentq, a human actor acknowledges it: git agentq void COMMIT --reason TEXT";
+
 Status check_identity(const Event& e, const Definitions& d, const SignatureCheck* sig) {
   if (e.type == EventType::init && e.actor.empty()) {
     if (d.policy.require_signed)
@@ -31,13 +35,16 @@ Status check_identity(const Event& e, const Definitions& d, const SignatureCheck
       case SignatureCheck::State::not_checked:
         break;
       case SignatureCheck::State::unsigned_:
-        return fail(Error(Code::UNSIGNED_EVENT, "event by " + e.actor + " is not signed (policy.require_signed)"));
+        return fail(Error(Code::UNSIGNED_EVENT, "event by " + e.actor + " is not signed (policy.require_signed)", {},
+                          kVoidHint));
       case SignatureCheck::State::bad:
-        return fail(Error(Code::BAD_SIGNATURE, "signature of the event by " + e.actor + " does not verify: " + sig->detail));
+        return fail(Error(Code::BAD_SIGNATURE, "signature of the event by " + e.actor + " does not verify: " + sig->detail,
+                          {}, kVoidHint));
       case SignatureCheck::State::good:
         if (!same_key(a->key, sig->key))
-          return fail(Error(Code::SIGNER_MISMATCH, "event by " + e.actor + " is signed by a key other than the one declared for " +
-                                                       e.actor));
+          return fail(Error(Code::SIGNER_MISMATCH,
+                            "event by " + e.actor + " is signed by a key other than the one declared for " + e.actor, {},
+                            kVoidHint));
         break;
     }
   }

@@ -229,6 +229,14 @@ Result<std::optional<SignatureCheck>> Signing::identity(const Definitions& d, co
                       "declare the actor's public key in actors." + actor + ".key"));
   auto s = get();
   if (!s) return fail(s.error());
+  // A key of the other kind can never match; say which setting is wrong instead of failing
+  // inside the wrong program.
+  const bool declared_ssh = literal_ssh_key(trim(a->key)) || a->key.rfind("ecdsa-", 0) == 0 || a->key.rfind("sk-", 0) == 0;
+  if (!(*s)->config().key.empty() && declared_ssh != ((*s)->config().format == "ssh"))
+    return fail(Error(Code::SIGNER_MISMATCH,
+                      actor + " declares " + (declared_ssh ? "an ssh" : "an OpenPGP") + " key but gpg.format is " +
+                          (*s)->config().format,
+                      {}, std::string("git config gpg.format ") + (declared_ssh ? "ssh" : "openpgp")));
   auto id = (*s)->identity(a->key);
   if (!id) return fail(id.error());
   if (!same_key(a->key, id->key)) {

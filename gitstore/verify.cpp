@@ -56,17 +56,27 @@ bool ed25519_verify(const std::string& key, const std::string& sig, const std::s
 }
 
 // Key types OpenSSL could check but this reader does not parse: the ssh-keygen binary does it.
-SignatureCheck verify_with_ssh_keygen(const SshSig& s, std::string_view signature, std::string_view signed_data) {
+SignatureCheck verify_with_ssh_keygen(const SshSig& s, std::string_view signature, std::string_view signed_data,
+                                      bool* env_fail) {
   auto dir = TempDir::make("agentq-verify");
-  if (!dir) return bad("ssh", dir.error().message);
+  if (!dir) {
+    *env_fail = true;
+    return bad("ssh", dir.error().message);
+  }
   const std::string sig_path = dir->path() + "/sig";
-  if (!write_file_atomic(sig_path, std::string(signature))) return bad("ssh", "cannot write a temporary file");
+  if (!write_file_atomic(sig_path, std::string(signature))) {
+    *env_fail = true;
+    return bad("ssh", "cannot write a temporary file");
+  }
   ProcessSpec spec;
   spec.argv = {"ssh-keygen", "-Y", "check-novalidate", "-n", "git", "-s", sig_path};
   spec.stdin_data = std::string(signed_data);
   spec.merge_stderr = true;
   auto r = run_process(spec);
-  if (!r || !r->started) return bad("ssh", "ssh-keygen is not available to check a " + s.key_type + " signature");
+  if (!r || !r->started) {
+    *env_fail = true;
+    return bad("ssh", "ssh-keygen is not available to check a " + s.key_type + " signature");
+  }
   if (r->exit_code != 0) return bad("ssh", "ssh-keygen: " + r->out.substr(0, 200));
   SignatureCheck c;
   c.state = SignatureCheck::State::good;
@@ -77,7 +87,10 @@ SignatureCheck verify_with_ssh_keygen(const SshSig& s, std::string_view signatur
 
 }  // namespace
 
-SignatureCheck verify_ssh_signature(std::string_view signature, std::string_view signed_data) {
+SignatureCheck verify_ssh_signature(std::string_view signature, std::string_view signed_data, bool* environment_failure) {
+  bool ignored = false;
+  bool& env_fail = environment_failure ? *environment_failure : ignored;
+  env_fail = false;
   auto s = parse_sshsig_armored(signature);
   if (!s) return bad("ssh", s.error().message);
   // The namespace is part of what was signed: a signature made for another purpose (a file
@@ -86,7 +99,7 @@ SignatureCheck verify_ssh_signature(std::string_view signature, std::string_view
   auto key = s->ed25519_key();
   if (!key) {
     if (s->key_type == "ssh-ed25519") return bad("ssh", "malformed ed25519 public key");
-    return verify_with_ssh_keygen(*s, signature, signed_data);
+    return verify_with_ssh_keygen(*s, signature, signed_data, &env_fail);
   }
   if (s->sig_algorithm != "ssh-ed25519" || s->sig_bytes.size() != 64)
     return bad("ssh", "signature algorithm " + s->sig_algorithm + " does not match the ed25519 key");
@@ -377,9 +390,12 @@ SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
     case SignatureKind::none:
       c.state = SignatureCheck::State::unsigned_;
       return c;  // cheap to see again; nothing to cache
-    case SignatureKind::ssh:
-      c = verify_ssh_signature(signature, signed_data);
+    case SignatureKind::ssh: {
+      bool env_fail = false;
+      c = verify_ssh_signature(signature, signed_data, &env_fail);
+      cacheable = !env_fail;
       break;
+    }
     case SignatureKind::openpgp: {
       const Actor* a = p.defs ? p.defs->actor(commit.event->actor) : nullptr;
       if (!a || a->key.empty() || signature_kind(a->key) == SignatureKind::ssh || a->key.rfind("ssh-", 0) == 0) {

@@ -32,7 +32,10 @@ struct VerifyOptions {
 
 // One ssh signature over `signed_data`, namespace "git"; `key` of a good result is the signer's
 // public key ("ssh-ed25519 AAAA…").
-SignatureCheck verify_ssh_signature(std::string_view signature, std::string_view signed_data);
+// `environment_failure` (optional) is set when ssh-keygen was needed and could not run: such a
+// verdict says nothing about the signature and must not be cached.
+SignatureCheck verify_ssh_signature(std::string_view signature, std::string_view signed_data,
+                                    bool* environment_failure = nullptr);
 
 // One OpenPGP signature, checked with gpgv against `armored_key` only. A good result's `key`
 // is `armored_key` itself (the signature was made by that key) and `detail` the fingerprint.

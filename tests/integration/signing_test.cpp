@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "gitstore/queue.h"
 #include "harness.h"
 
 using namespace agentq::it;
@@ -413,4 +414,20 @@ TEST_CASE("signing: sync re-signs its own actor's events and hands others' to th
   Run shown = sb.git(k2, {"log", "--show-signature", "--format=%s", "refs/agent-queue/log"});
   CHECK(shown.out.find("Good \"git\" signature for agent-a") != std::string::npos);
   CHECK(shown.out.find("Good \"git\" signature for agent-b") != std::string::npos);
+}
+
+TEST_CASE("signing: hooks verify without writing: the same verdict, no cache written", "[signing]") {
+  Signed t;
+  REQUIRE(t.as(t.a, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
+  const std::string forged = t.forge(t.copy_of_tip("00000000-0000-4000-8000-000000000005"));
+  std::filesystem::remove_all(t.repo + "/.git/agentq");
+  auto q = agentq::Queue::open_at(t.repo);
+  REQUIRE(q);
+  q->set_cache_writes(false);  // what pre-receive does: it runs in quarantine
+  REQUIRE(q->load());
+  REQUIRE(q->state().illegal.size() == 1);
+  CHECK(q->state().illegal[0].code == agentq::Code::UNSIGNED_EVENT);
+  CHECK(q->state().illegal[0].commit == forged);
+  CHECK(q->state().task("A-1").owner == "agent-a");
+  CHECK_FALSE(std::filesystem::exists(t.repo + "/.git/agentq"));
 }
