@@ -8,10 +8,11 @@ for preset in dev asan; do
   echo "== $preset: test"
   ctest --preset "$preset"
 done
-# Bounded fuzzing (libFuzzer, clang): opt-in here because the first run compiles core/ with
-# clang and ASan; AGENTQ_FUZZ_SECONDS=30 runs each target that long (.ci/run sets it).
-if [ -n "${AGENTQ_FUZZ_SECONDS:-}" ]; then
-  echo "== fuzz: ${AGENTQ_FUZZ_SECONDS}s per target"
-  scripts/fuzz.sh "$AGENTQ_FUZZ_SECONDS"
+# Bounded fuzzing (libFuzzer via clang, ASan+UBSan) of the YAML loader and the event decoder:
+# AGENTQ_FUZZ_SECONDS per target (default 20; 0 skips it, e.g. for a quick local run).
+fuzz_seconds=${AGENTQ_FUZZ_SECONDS:-20}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== fuzz: ${fuzz_seconds}s per target"
+  scripts/fuzz.sh "$fuzz_seconds"
 fi
-echo "== all tests passed (dev and asan)"
+echo "== all tests passed (dev, asan, fuzz)"
