@@ -41,13 +41,11 @@ int cmd_claim(Context& ctx, const std::vector<std::string>& argv) {
   if (next == !task_arg.empty())
     return ctx.out.error(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
   if (next && role_arg.empty()) return ctx.out.error(Error::usage("--next needs --role R"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   if (next && !q->defs().role(role_arg)) return ctx.out.error(Error::unknown_role(role_arg));
   if (!next && !q->defs().task(task_arg)) return ctx.out.error(Error::unknown_task(task_arg));
   const std::optional<long> lane_arg = opt_long(opt, "lane");
@@ -118,12 +116,11 @@ int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
   if (!*parsed) return 0;
   const std::string task = opt_str(**parsed, "task");
   if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq unclaim TASK"));
-  auto event_id = event_id_option(**parsed);
-  if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, **parsed);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   if (!q->defs().task(task)) return ctx.out.error(Error::unknown_task(task));
   Acting how = acting_on(*q, *actor, task);
   Event e;

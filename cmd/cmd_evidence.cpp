@@ -46,13 +46,11 @@ int cmd_evidence(Context& ctx, const std::vector<std::string>& argv) {
   if (exit_code && (*exit_code == 0) != (result == "pass"))
     return ctx.out.error(Error::invalid_event("--result " + result + " contradicts --exit-code " + std::to_string(*exit_code) +
                                               " (only exit status 0 is a pass)"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
   auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));

@@ -35,12 +35,11 @@ int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
   const auto& opt = **parsed;
   const std::string task = opt_str(opt, "task");
   if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq handoff TASK --commit SHA"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
   auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));

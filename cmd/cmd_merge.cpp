@@ -85,12 +85,11 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& argv) {
   if (!*parsed) return 0;
   const std::string id = task_arg(**parsed);
   if (id.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq merge TASK"));
-  auto event_id = event_id_option(**parsed);
-  if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, **parsed);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   auto g = evaluate(*q, id, true);
   if (!g) return ctx.out.error(g.error());
   if (!g->items.empty()) {

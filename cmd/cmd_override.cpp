@@ -24,12 +24,11 @@ int cmd_override(Context& ctx, const std::vector<std::string>& argv) {
   if (task.empty()) return ctx.out.error(Error::usage("which task?"));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return ctx.out.error(Error::usage("an override needs --reason TEXT: it is audited"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   if (!q->defs().task(task)) return ctx.out.error(Error::unknown_task(task));
   auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));
   if (!commit) return ctx.out.error(commit.error());

@@ -65,12 +65,11 @@ int cmd_promote(Context& ctx, const std::vector<std::string>& argv) {
   auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\n") == std::string::npos; };
   if (blank(risks) || blank(rollback))
     return ctx.out.error(Error::usage("a promotion needs --risks TEXT and --rollback TEXT: they are the release record"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   // Identity before anything else (DESIGN: writers check identity first).
   if (!q->defs().actor(*actor)->human)
     return ctx.out.error(Error(Code::NOT_HUMAN, *actor + " is not a human: only an actor with human: true may promote", {},

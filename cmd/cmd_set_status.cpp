@@ -29,13 +29,11 @@ int cmd_set_status(Context& ctx, const std::vector<std::string>& argv) {
                              .hint(status == "in_review" ? "a task goes to in_review with 'git agentq handoff'" : ""));
   if (status == "blocked" && opt_str(opt, "reason").empty())
     return ctx.out.error(Error::usage("blocking a task needs --reason TEXT"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
 

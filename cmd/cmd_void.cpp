@@ -21,12 +21,11 @@ int cmd_void(Context& ctx, const std::vector<std::string>& argv) {
   if (target.empty()) return ctx.out.error(Error::usage("which event? (its id or its commit, as validate prints them)"));
   if (reason.find_first_not_of(" \t\n") == std::string::npos)
     return ctx.out.error(Error::usage("void needs --reason TEXT: it is audited"));
-  auto event_id = event_id_option(opt);
-  if (!event_id) return ctx.out.error(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+  auto session = open_writer(ctx, opt);
+  if (!session) return ctx.out.error(session.error());
+  Queue* q = &session->queue;
+  const std::string* actor = &session->actor;
+  const std::string* event_id = &session->event_id;
   // validate prints commits abbreviated: accept any unique prefix of an illegal event's commit.
   std::string resolved = target;
   size_t matches = 0;

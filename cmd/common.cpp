@@ -34,6 +34,16 @@ Result<std::string> require_actor(Context& ctx, Queue& q) {
   return *actor;
 }
 
+Result<Writer> open_writer(Context& ctx, const cxxopts::ParseResult& r) {
+  auto event_id = event_id_option(r);
+  if (!event_id) return fail(event_id.error());
+  auto q = open_queue_for_write(ctx);
+  if (!q) return fail(q.error());
+  auto actor = require_actor(ctx, *q);
+  if (!actor) return fail(actor.error());
+  return Writer{std::move(*q), std::move(*actor), std::move(*event_id)};
+}
+
 Result<std::string> resolve_commit(Queue& q, const std::string& rev) { return q.repo().resolve_commit(rev); }
 
 std::string lane_branch(const Definitions& d, const std::string& role, int lane) {

@@ -52,6 +52,15 @@ void add_event_id_option(class Args& args);
 // The --event-id value, checked (USAGE when malformed); empty = a fresh UUID.
 Result<std::string> event_id_option(const cxxopts::ParseResult& r);
 
+// What every write command needs before its own checks, in the order errors are reported:
+// a valid --event-id, the queue opened for writing (open_queue_for_write), the acting actor.
+struct Writer {
+  Queue queue;
+  std::string actor;
+  std::string event_id;
+};
+Result<Writer> open_writer(Context& ctx, const cxxopts::ParseResult& r);
+
 // What only the repository can say for merge-ready: whether `commit` contains the tip of
 // <remote>/<base> (or the local base without a remote) and whether this work tree is clean.
 RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree);
