@@ -4,7 +4,7 @@
 // result is recorded, whatever failed before it.
 #include <unistd.h>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/process.h"
 #include "gitstore/worktrees.h"
@@ -59,32 +59,24 @@ std::string seconds(long ms) {
 
 }  // namespace
 
-int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("check", "check TASK [--commit SHA] [--timeout SEC] [--offline]",
-            "Run the task's acceptance checks in a clean detached worktree and record each result as evidence.", true);
-  args.add()("task", "", cxxopts::value<std::string>())("commit", "the commit to test (default: HEAD)",
-                                                        cxxopts::value<std::string>(), "SHA")(
-      "timeout", "seconds per command (default: policy.check_timeout)", cxxopts::value<long>(), "SEC");
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string task = opt_str(opt, "task");
-  if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq check TASK"));
-  auto q = open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return ctx.out.error(actor.error());
+Status check_check(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq check TASK"));
+  if (auto secs = in.num("timeout"); secs && *secs <= 0)
+    return fail(Error::usage("--timeout must be a positive number of seconds"));
+  return {};
+}
+
+int run_check(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string task = in.str("task");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
-  auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));
+  auto commit = q->repo().resolve_commit(in.str("commit", "HEAD"));
   if (!commit) return ctx.out.error(commit.error());
   long timeout_ms = q->defs().policy.check_timeout;
-  if (auto secs = opt_long(opt, "timeout")) {
-    if (*secs <= 0) return ctx.out.error(Error::usage("--timeout must be a positive number of seconds"));
-    timeout_ms = *secs * 1000;
-  }
+  if (auto secs = in.num("timeout")) timeout_ms = *secs * 1000;
   if (t->acceptance_checks.empty()) {
     if (ctx.out.json_mode) ctx.out.emit(json{{"ok", true}, {"task", task}, {"commit", *commit}, {"checks", json::array()}});
     else ctx.out.line(task + " has no acceptance checks");

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/base_audit.h"
 #include "gitstore/history.h"
@@ -122,28 +122,12 @@ json report_json(const std::vector<CiCheck>& checks, const json& meta) {
 
 }  // namespace
 
-int cmd_ci_check(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("ci-check", "ci-check [--remote R] [--format text|json|junit] [--output FILE] [--last-green FILE]",
-            "Fetch the queue and the branches from the remote and check everything; fails closed.");
-  args.add()("remote", "the remote to check (default: origin when configured, else the local refs)",
-             cxxopts::value<std::string>(), "R")("format", "text, json or junit", cxxopts::value<std::string>(), "F")(
-      "output", "write the report there (stdout keeps the text summary)", cxxopts::value<std::string>(), "FILE")(
-      "last-green", "a file holding the queue tip of the last green run; the queue must still contain it, and a "
-                    "green run records the new tip there",
-      cxxopts::value<std::string>(), "FILE");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  std::string format = opt_str(opt, "format", ctx.out.json_mode ? "json" : "text");
-  if (format != "text" && format != "json" && format != "junit")
-    return ctx.out.error(Error::usage("--format must be text, json or junit"));
-  const std::string output = opt_str(opt, "output"), last_green = opt_str(opt, "last-green");
-
-  auto opened = Queue::open();
-  if (!opened) return ctx.out.error(opened.error());
-  Queue& q = *opened;
-  std::string remote = opt_str(opt, "remote");
+int run_ci_check(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string format = in.str("format", ctx.out.json_mode ? "json" : "text");
+  const std::string output = in.str("output"), last_green = in.str("last-green");
+  Queue& q = in.queue();
+  std::string remote = in.str("remote");
   if (remote.empty() && q.repo().config_get("remote.origin.url")) remote = "origin";
 
   std::vector<CiCheck> checks;

@@ -1,5 +1,5 @@
 // git agentq claim / unclaim
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "cmd/lanes_common.h"
 #include "core/rules.h"
@@ -22,34 +22,25 @@ Error nothing_ready(const Queue& q, const std::string& role) {
 
 }  // namespace
 
-int cmd_claim(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("claim", "claim TASK | --next --role R  [--lane N] [--branch B] [--offline]",
-            "Claim a task for the acting actor: it moves to in_progress on a free lane of its role.", true);
-  args.add()("task", "", cxxopts::value<std::string>())("next", "claim the first ready task of --role")(
-      "role", "with --next: the role to take work for", cxxopts::value<std::string>(), "R")(
-      "lane", "take this lane of the role (default: the task's pinned lane, else the lowest free one)",
-      cxxopts::value<long>(), "N")("branch", "the branch the work happens on (default: agent/<role>[-<lane>])",
-                                   cxxopts::value<std::string>(), "B");
-  add_event_id_option(args);
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const bool next = opt.count("next") > 0;
-  const std::string task_arg = opt_str(opt, "task"), role_arg = opt_str(opt, "role");
-  if (next == !task_arg.empty())
-    return ctx.out.error(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
-  if (next && role_arg.empty()) return ctx.out.error(Error::usage("--next needs --role R"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+Status check_claim(const Invocation& in) {
+  const bool next = in.has("next");
+  if (next == !in.str("task").empty())
+    return fail(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
+  if (next && in.str("role").empty()) return fail(Error::usage("--next needs --role R"));
+  return {};
+}
+
+int run_claim(Invocation& in) {
+  Context& ctx = in.ctx;
+  const bool next = in.has("next");
+  const std::string task_arg = in.str("task"), role_arg = in.str("role");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   if (next && !q->defs().role(role_arg)) return ctx.out.error(Error::unknown_role(role_arg));
   if (!next && !q->defs().task(task_arg)) return ctx.out.error(Error::unknown_task(task_arg));
-  const std::optional<long> lane_arg = opt_long(opt, "lane");
-  const std::string branch_arg = opt_str(opt, "branch");
+  const std::optional<long> lane_arg = in.num("lane");
+  const std::string branch_arg = in.str("branch");
 
   Event e;
   e.type = EventType::claim;
@@ -105,22 +96,17 @@ int cmd_claim(Context& ctx, const std::vector<std::string>& argv) {
   return report_written(ctx, *w);
 }
 
-int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("unclaim", "unclaim TASK [--reason TEXT] [--offline]",
-            "Release a claim: the task goes back to todo (evidence is kept). By the owner or a coordinator.", true);
-  args.add()("task", "", cxxopts::value<std::string>())("reason", "why", cxxopts::value<std::string>(), "TEXT");
-  add_event_id_option(args);
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string task = opt_str(**parsed, "task");
-  if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq unclaim TASK"));
-  auto session = open_writer(ctx, **parsed);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+Status check_unclaim(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq unclaim TASK"));
+  return {};
+}
+
+int run_unclaim(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string task = in.str("task");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   if (!q->defs().task(task)) return ctx.out.error(Error::unknown_task(task));
   Acting how = acting_on(*q, *actor, task);
   Event e;
@@ -130,7 +116,7 @@ int cmd_unclaim(Context& ctx, const std::vector<std::string>& argv) {
   e.actor = *actor;
   e.role = how.role;
   e.claim = how.claim;
-  e.reason = opt_str(**parsed, "reason");
+  e.reason = in.str("reason");
   // The failed-agent path (runbook 000 §4): a lane's uncommitted work is preserved as a patch
   // before its task goes back to the queue; the lane itself is left untouched. Only for a task
   // that holds a lane (an unclaim the rules will refuse saves nothing).

@@ -3,7 +3,7 @@
 // stale.
 #include <filesystem>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "cmd/lanes_common.h"
 #include "core/board.h"
@@ -38,12 +38,6 @@ json coord_items_json(const std::vector<ReadyItem>& items) {
   return list;
 }
 
-// Fetches before judging, when there is a remote; a coordinator offline still gets an answer.
-void coord_catch_up(Context& ctx, Queue& q) {
-  if (q.remote().empty()) return;
-  if (auto st = q.catch_up(); !st) ctx.out.warn("cannot fetch " + q.remote() + " (judging what was fetched last): " + st.error().message);
-}
-
 json dispatch_json(const Definitions& d, const std::vector<Dispatch>& recs) {
   json list = json::array();
   for (const auto& r : recs)
@@ -72,23 +66,18 @@ void print_dispatch(Context& ctx, const Definitions& d, const std::vector<Dispat
 
 }  // namespace
 
-int cmd_preflight(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("preflight", "preflight --role R",
-            "Check that this lane can work as role R: clean tree, on its lane branch, based on <remote>/<base>, "
-            "hooks installed, the configured signing key is the actor's declared key, the actor holds R. "
-            "Every failing item at once; exit 1 when any fails.");
-  args.add()("role", "the role the lane works as", cxxopts::value<std::string>(), "R");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string role = opt_str(**parsed, "role");
-  if (role.empty()) return ctx.out.error(Error::usage("preflight needs --role R"));
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
+Status check_preflight(const Invocation& in) {
+  if (in.str("role").empty()) return fail(Error::usage("preflight needs --role R"));
+  return {};
+}
+
+int run_preflight(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string role = in.str("role");
+  Queue* q = &in.queue();
   const Definitions& d = q->defs();
   if (!d.role(role)) return ctx.out.error(Error::unknown_role(role));
   if (q->repo().is_bare()) return ctx.out.error(Error::usage("preflight runs in a lane's work tree, not a bare repository"));
-  coord_catch_up(ctx, *q);
   Repo& repo = q->repo();
   auto layout = lane_layout(repo, d);
   if (!layout) return ctx.out.error(layout.error());
@@ -129,16 +118,9 @@ int cmd_preflight(Context& ctx, const std::vector<std::string>& argv) {
   return items.empty() ? 0 : 1;
 }
 
-int cmd_tick(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("tick", "tick",
-            "The coordinator's tick: what changed since the last tick (in this worktree) and a dispatch "
-            "recommendation per idle lane.");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
-  coord_catch_up(ctx, *q);
+int run_tick(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   const Definitions& d = q->defs();
   const QueueState& s = q->state();
   const TickSnapshot prev = read_tick(q->repo());
@@ -182,24 +164,18 @@ int cmd_tick(Context& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-int cmd_prune_stale(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("prune-stale", "prune-stale [--dry-run] [--offline]",
-            "Unclaim every claim with no activity for longer than policy.stale_after, with an unclaim event "
-            "naming the reason. A lane's uncommitted work is left as it is (a copy is saved as a patch).",
-            true);
-  args.add()("dry-run", "only show what would be pruned");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const bool dry = (*parsed)->count("dry-run") > 0;
-  auto q = dry ? open_queue() : open_queue_for_write(ctx);
-  if (!q) return ctx.out.error(q.error());
-  if (dry) coord_catch_up(ctx, *q);
+int run_prune_stale(Invocation& in) {
+  Context& ctx = in.ctx;
+  const bool dry = in.has("dry-run");
+  Queue* q = &in.queue();
   std::string actor;
-  if (!dry) {
-    auto a = require_actor(ctx, *q);
-    if (!a) return ctx.out.error(a.error());
-    actor = *a;
+  if (dry) {
+    if (!q->remote().empty())
+      if (auto st = q->catch_up(); !st)
+        ctx.out.warn("cannot fetch " + q->remote() + " (judging what was fetched last): " + st.error().message);
+  } else {
+    if (auto st = in.become_writer(); !st) return ctx.out.error(st.error());
+    actor = in.actor();
   }
   const Definitions& d = q->defs();
   const Millis now = now_ms();

@@ -3,18 +3,14 @@
 // no branch is held by two tasks, open handoff commits exist. Exit 1 on findings.
 #include <map>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 
 namespace agentq::cli {
 
-int cmd_git_check(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("git-check", "git-check", "Cross-check the queue with the branches; exit 1 on findings.");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
+int run_git_check(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   const QueueState& s = q->state();
   const std::string remote = q->defs().policy.remote;
   std::vector<Error> findings;

@@ -2,7 +2,7 @@
 // commits and files since the base branch (libgit2, from merge-base(base, commit)), the commands
 // run on that commit with their results, risks, the next slice, and for defects the root cause.
 // The task goes to in_review; the routed reviewer roles are printed.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/merge_ready.h"
 #include "core/routing.h"
@@ -13,36 +13,20 @@
 
 namespace agentq::cli {
 
-int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("handoff",
-            "handoff TASK --commit SHA [--branch B] [--risks TEXT] [--next TEXT] "
-            "[--root-cause TEXT --owning-file PATH --proof-command CMD] [--offline]",
-            "Hand a task off for review at an exact commit; the task goes to in_review.", true);
-  args.add()("task", "", cxxopts::value<std::string>())("commit", "the commit handed off (default: HEAD)",
-                                                        cxxopts::value<std::string>(), "SHA")(
-      "branch", "the branch it is on (default: the claim's branch)", cxxopts::value<std::string>(), "B")(
-      "risks", "remaining risks and blockers", cxxopts::value<std::string>(), "TEXT")(
-      "next", "the next recommended slice", cxxopts::value<std::string>(), "TEXT")(
-      "root-cause", "defects: the root cause, in one sentence", cxxopts::value<std::string>(), "TEXT")(
-      "owning-file", "defects: the file where the root cause was fixed", cxxopts::value<std::string>(), "PATH")(
-      "proof-command", "defects: the command that proves it (needs passing evidence)", cxxopts::value<std::string>(),
-      "CMD");
-  add_event_id_option(args);
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string task = opt_str(opt, "task");
-  if (task.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq handoff TASK --commit SHA"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+Status check_handoff(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq handoff TASK --commit SHA"));
+  return {};
+}
+
+int run_handoff(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string task = in.str("task");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
-  auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));
+  auto commit = q->repo().resolve_commit(in.str("commit", "HEAD"));
   if (!commit) return ctx.out.error(commit.error());
 
   const TaskState& ts = q->state().task(task);
@@ -56,7 +40,7 @@ int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
   e.claim = how.claim;
   e.lane = ts.lane ? std::optional<int64_t>(ts.lane) : std::nullopt;
   e.commit = *commit;
-  e.branch = opt_str(opt, "branch", ts.branch);
+  e.branch = in.str("branch", ts.branch);
   if (e.branch.empty()) {
     std::string head = q->repo().head_branch();
     e.branch = head.rfind("refs/heads/", 0) == 0 ? head.substr(11) : lane_branch(q->defs(), t->role, ts.lane ? ts.lane : 1);
@@ -67,11 +51,11 @@ int cmd_handoff(Context& ctx, const std::vector<std::string>& argv) {
     return ctx.out.error(Error::usage("cannot hand off on " + e.branch + ": it is a protected branch of the queue")
                              .hint("hand off from the task's branch: --branch " +
                                    lane_branch(q->defs(), t->role, ts.lane ? ts.lane : 1)));
-  e.risks = opt_str(opt, "risks");
-  e.next = opt_str(opt, "next");
-  e.root_cause = opt_str(opt, "root-cause");
-  e.owning_file = opt_str(opt, "owning-file");
-  e.proof_command = opt_str(opt, "proof-command");
+  e.risks = in.str("risks");
+  e.next = in.str("next");
+  e.root_cause = in.str("root-cause");
+  e.owning_file = in.str("owning-file");
+  e.proof_command = in.str("proof-command");
 
   auto merge_base = q->repo().merge_base(q->base_tip(), *commit);
   if (!merge_base)

@@ -17,7 +17,7 @@
 #include <set>
 #include <sstream>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/base_gate.h"
 #include "gitstore/event_log.h"
@@ -359,18 +359,10 @@ int hook_pre_receive(Context& ctx) {
 
 }  // namespace
 
-int cmd_hook(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("hook", "hook NAME [ARGS...]",
-            "The entry point of the installed hook shims: pre-push, pre-merge-commit, reference-transaction "
-            "(client) and pre-receive (origin). Reads the hook's input like git gives it; exit 1 refuses.");
-  args.add()("name", "", cxxopts::value<std::string>())("args", "", cxxopts::value<std::vector<std::string>>());
-  args.positional({"name", "args"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string name = opt_str(**parsed, "name");
-  std::vector<std::string> rest;
-  if ((*parsed)->count("args")) rest = (**parsed)["args"].as<std::vector<std::string>>();
+int run_hook(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string name = in.str("name");
+  const std::vector<std::string> rest = in.strs("args");
   if (name == "pre-push") return hook_pre_push(ctx, rest);
   if (name == "pre-merge-commit") return hook_pre_merge_commit(ctx);
   if (name == "reference-transaction") return hook_reference_transaction(ctx, rest);
@@ -379,18 +371,10 @@ int cmd_hook(Context& ctx, const std::vector<std::string>& argv) {
                            .hint("pre-push, pre-merge-commit, reference-transaction or pre-receive"));
 }
 
-int cmd_install_hooks(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("install-hooks", "install-hooks [--uninstall]",
-            "Install the hook shims where git runs hooks (core.hooksPath honoured), chaining any hook already "
-            "there: pre-push, pre-merge-commit and reference-transaction, or pre-receive in a bare repository. "
-            "Idempotent; run it again after policy.base or policy.release changes.");
-  args.add()("uninstall", "remove the shims and restore the hooks they chained");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const bool uninstall = (*parsed)->count("uninstall") > 0;
-  auto q = Queue::open();
-  if (!q) return ctx.out.error(q.error());
+int run_install_hooks(Invocation& in) {
+  Context& ctx = in.ctx;
+  const bool uninstall = in.has("uninstall");
+  Queue* q = &in.queue();
   const bool bare = q->repo().is_bare();
   auto dir = hooks_dir(q->repo());
   if (!dir) return ctx.out.error(dir.error());

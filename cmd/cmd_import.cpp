@@ -5,7 +5,7 @@
 // is, any earlier .agentq/queue.yaml stays in base's history, and every approximation is
 // printed. The events have deterministic ids, so an import that stopped half way is finished
 // by running it again.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/import.h"
 #include "gitstore/defs_commit.h"
@@ -14,27 +14,20 @@
 
 namespace agentq::cli {
 
-int cmd_init(Context&, const std::vector<std::string>&);
+int initialise(Context& ctx, Queue& queue, const std::string& defs_rev);
 
-int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("import", "import FILE [--dry-run] [--offline]",
-            "Turn an existing YAML work queue (tasks with status, owner, branch, commit, evidence) into git-agentq "
-            "definitions, committed to the base branch, plus the events that reproduce its state.",
-            true);
-  args.add()("file", "", cxxopts::value<std::string>())("dry-run", "show the definitions and events, write nothing");
-  args.positional({"file"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string file = opt_str(opt, "file");
-  if (file.empty()) return ctx.out.error(Error::usage("which queue file?").hint("git agentq import FILE [--dry-run]"));
-  const bool dry = opt.count("dry-run") > 0;
+Status check_import(const Invocation& in) {
+  if (in.str("file").empty()) return fail(Error::usage("which queue file?").hint("git agentq import FILE [--dry-run]"));
+  return {};
+}
 
+int run_import(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string file = in.str("file");
+  const bool dry = in.has("dry-run");
   auto text = read_file(file);
   if (!text) return ctx.out.error(Error(Code::USAGE, text.error().message));
-  auto q = Queue::open();
-  if (!q) return ctx.out.error(q.error());
+  Queue* q = &in.queue();
   std::string branch = q->repo().head_branch();
   if (branch.rfind("refs/heads/", 0) == 0) branch = branch.substr(11);
   if (branch.empty()) branch = "main";
@@ -83,11 +76,13 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
     Context quiet = ctx;
     quiet.out.quiet = true;
     quiet.out.json_mode = false;
-    if (int rc = cmd_init(quiet, {"--defs", "refs/heads/" + base}); rc != 0) return rc;
+    if (int rc = initialise(quiet, *q, "refs/heads/" + base); rc != 0) return rc;
   }
 
-  auto wq = open_queue_for_write(ctx);
-  if (!wq) return ctx.out.error(wq.error());
+  // The definitions commit moved base: judge the events from a fresh load.
+  if (auto st = q->load(); !st) return ctx.out.error(st.error());
+  if (auto st = in.become_writer(false); !st) return ctx.out.error(st.error());
+  Queue* wq = q;
   size_t written = 0, noop = 0;
   bool pending = false;
   for (const Event& e : plan->events) {

@@ -1,7 +1,7 @@
 // git agentq init: the first event, fetch refspecs for the queue refs, notes.displayRef.
 // Idempotent; in a clone of a repository that already has a queue it joins it instead of
 // writing a second root event.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/git_config.h"
 #include "gitstore/git_repo_view.h"
@@ -38,20 +38,10 @@ Result<bool> join_remote_queue(Queue& q, const std::string& base, const std::str
 
 }  // namespace
 
-int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("init", "init [--defs REV]", "Start the queue: the init event, fetch refspecs and notes.displayRef.");
-  args.add()("defs", "read .agentq/queue.yaml (for policy.base) from REV instead of HEAD", cxxopts::value<std::string>(),
-             "REV");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-
-  auto q = Queue::open();
-  if (!q) return ctx.out.error(q.error());
-
+int initialise(Context& ctx, Queue& queue, const std::string& defs_rev) {
+  Queue* q = &queue;
   // Which base? The definitions at HEAD (or --defs) name it; the base tip must agree.
-  auto head = q->repo().resolve_commit(opt_str(opt, "defs", "HEAD"));
+  auto head = q->repo().resolve_commit(defs_rev);
   if (!head)
     return ctx.out.error(Error(Code::DEF_INVALID, "cannot find the queue definitions: " + head.error().message, {},
                                "commit .agentq/queue.yaml to the base branch first"));
@@ -128,5 +118,7 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
   }
   return report_written(ctx, *w);
 }
+
+int run_init(Invocation& in) { return initialise(in.ctx, in.queue(), in.str("defs", "HEAD")); }
 
 }  // namespace agentq::cli

@@ -1,5 +1,5 @@
 // git agentq stats / graph: insight into the flow of work and the dependency DAG.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/graph.h"
 #include "core/stats.h"
@@ -7,40 +7,25 @@
 
 namespace agentq::cli {
 
-int cmd_graph(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("graph", "graph [--format dot|mermaid]", "The dependency DAG, coloured by status.");
-  args.add()("format", "dot (default) or mermaid", cxxopts::value<std::string>(), "F");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string format = opt_str(**parsed, "format", "dot");
-  if (format != "dot" && format != "mermaid") return ctx.out.error(Error::usage("--format must be dot or mermaid"));
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
+int run_graph(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string format = in.str("format", "dot");
+  Queue* q = &in.queue();
   ctx.out.raw(format == "dot" ? graph_dot(q->defs(), q->state()) : graph_mermaid(q->defs(), q->state()));
   return 0;
 }
 
-int cmd_stats(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("stats", "stats [--since DURATION] [--json | --prometheus]",
-            "Latencies (claim to handoff, handoff to review, review to done), retries, failure classes, queue depth.");
-  args.add()("since", "only events of the last DURATION (e.g. 7d, 24h)", cxxopts::value<std::string>(), "DURATION")(
-      "prometheus", "Prometheus text exposition format");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
+int run_stats(Invocation& in) {
+  Context& ctx = in.ctx;
   Millis since = 0;
-  if ((**parsed).count("since")) {
-    auto d = parse_duration(opt_str(**parsed, "since"));
+  if (in.has("since")) {
+    auto d = parse_duration(in.str("since"));
     if (!d) return ctx.out.error(Error::usage("--since takes a duration like 7d, 24h or 30m"));
     since = now_ms() - *d;
   }
-  LoadOptions load;
-  load.keep_log = true;
-  auto q = open_queue(load);
-  if (!q) return ctx.out.error(q.error());
+  Queue* q = &in.queue();
   const Stats st = compute_stats(q->entries(), q->state(), q->defs(), since);
-  if ((**parsed).count("prometheus")) {
+  if (in.has("prometheus")) {
     std::string out = "# HELP agentq_stage_latency_seconds Time between queue events per stage.\n"
                       "# TYPE agentq_stage_latency_seconds summary\n";
     for (const auto& l : st.latencies) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/lanes.h"
 #include "gitstore/lanes.h"
@@ -14,26 +14,19 @@ namespace agentq::cli {
 namespace {
 
 struct LanesEnv {
-  Queue q;
+  Queue& q;
   LaneLayout layout;
   std::vector<Lane> lanes;
   BaseTip base;
   std::vector<WorktreeEntry> worktrees;
 };
 
-Result<LanesEnv> lanes_open(Context& ctx, bool fetch) {
-  auto q = open_queue();
-  if (!q) return fail(q.error());
-  if (fetch && !q->remote().empty()) {
-    // Lanes start from the remote's base: fetch it, but a coordinator offline still gets lanes
-    // from what was fetched last.
-    if (auto st = q->catch_up(); !st) ctx.out.warn("cannot fetch " + q->remote() + ": " + st.error().message);
-  }
-  auto layout = lane_layout(q->repo(), q->defs());
+Result<LanesEnv> lanes_open(Queue& q) {
+  auto layout = lane_layout(q.repo(), q.defs());
   if (!layout) return fail(layout.error());
-  auto wts = list_worktrees(q->repo());
+  auto wts = list_worktrees(q.repo());
   if (!wts) return fail(wts.error());
-  LanesEnv e{std::move(*q), *layout, {}, {}, std::move(*wts)};
+  LanesEnv e{q, *layout, {}, {}, std::move(*wts)};
   e.lanes = plan_lanes(e.q.defs(), e.layout.prefix);
   e.base = base_tip_of(e.q.repo(), e.q.remote(), e.q.state().base);
   return e;
@@ -71,40 +64,21 @@ std::string lanes_kdl(const std::string& s) {
   return out + "\"";
 }
 
-// Splits `lanes SUB ARGS…` into SUB and the rest (global options may come before SUB).
-std::pair<std::string, std::vector<std::string>> lanes_split(const std::vector<std::string>& argv) {
-  std::vector<std::string> rest;
-  std::string sub;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (sub.empty() && (a == "-C" || a == "--actor") && i + 1 < argv.size()) {
-      rest.push_back(a);
-      rest.push_back(argv[++i]);
-    } else if (sub.empty() && !a.empty() && a[0] != '-') {
-      sub = a;
-    } else {
-      rest.push_back(a);
-    }
-  }
-  return {sub, rest};
+}  // namespace
+
+Status check_lanes_lane(const Invocation& in) {
+  if (in.str("lane").empty())
+    return fail(Error::usage("which lane?").hint("git agentq " + in.cmd.name + " ROLE[-LANE]"));
+  return {};
 }
 
-int lanes_setup(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("lanes setup", "lanes setup [--assign LANE=ACTOR…]",
-            "Create a worktree on branch agent/<role>[-<lane>] for every delivery and review lane, from "
-            "<remote>/<base> (or the local base), and write each lane's actor and signing key with "
-            "'git config --worktree'. Idempotent: existing worktrees and branches are kept.");
-  args.add()("assign", "the actor of a lane (default: the role's actors dealt over its lanes)",
-             cxxopts::value<std::vector<std::string>>(), "LANE=ACTOR");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto e = lanes_open(ctx, true);
+int run_lanes_setup(Invocation& in) {
+  Context& ctx = in.ctx;
+  auto e = lanes_open(in.queue());
   if (!e) return ctx.out.error(e.error());
   const Definitions& d = e->q.defs();
   std::map<std::string, std::string> overrides;
-  if ((*parsed)->count("assign"))
-    for (const auto& a : (**parsed)["assign"].as<std::vector<std::string>>()) {
+  for (const auto& a : in.strs("assign")) {
       const size_t eq = a.find('=');
       if (eq == std::string::npos) return ctx.out.error(Error::usage("--assign wants LANE=ACTOR, not '" + a + "'"));
       auto lane = find_lane(d, e->layout.prefix, a.substr(0, eq));
@@ -192,13 +166,9 @@ int lanes_setup(Context& ctx, const std::vector<std::string>& argv) {
   return first ? first->exit_code() : 0;
 }
 
-int lanes_status(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("lanes status", "lanes status [--json]",
-            "Per lane: path, branch, ahead/behind the base, dirty files, the task it holds, last activity.");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto e = lanes_open(ctx, false);
+int run_lanes_status(Invocation& in) {
+  Context& ctx = in.ctx;
+  auto e = lanes_open(in.queue());
   if (!e) return ctx.out.error(e.error());
   const QueueState& s = e->q.state();
   json list = json::array();
@@ -242,21 +212,12 @@ int lanes_status(Context& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-int lanes_teardown(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("lanes teardown", "lanes teardown [--force] ROLE[-LANE]",
-            "Remove a lane's worktree and branch. Refused (exit 3) while the lane holds claimed work, has "
-            "uncommitted changes or commits on neither the base nor the remote; --force removes it anyway, "
-            "saving uncommitted work as a patch first and keeping a branch that holds work.");
-  args.add()("lane", "", cxxopts::value<std::string>())("force", "remove it despite what blocks it");
-  args.positional({"lane"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const bool force = (*parsed)->count("force") > 0;
-  auto e = lanes_open(ctx, false);
+int run_lanes_teardown(Invocation& in) {
+  Context& ctx = in.ctx;
+  const bool force = in.has("force");
+  auto e = lanes_open(in.queue());
   if (!e) return ctx.out.error(e.error());
-  const std::string name = opt_str(**parsed, "lane");
-  if (name.empty()) return ctx.out.error(Error::usage("which lane?").hint("git agentq lanes teardown ROLE[-LANE]"));
+  const std::string name = in.str("lane");
   auto lane = find_lane(e->q.defs(), e->layout.prefix, name);
   if (!lane) return ctx.out.error(lane.error());
   const std::string path = e->layout.path_of(lane->dir);
@@ -334,19 +295,11 @@ int lanes_teardown(Context& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-int lanes_review_refresh(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("lanes review-refresh", "lanes review-refresh ROLE[-LANE]",
-            "Move the branch review/<role>[-<lane>] to the fetched role branch (never a detached FETCH_HEAD) "
-            "and, in a lane worktree, switch to it. Without a remote the local role branch is used.");
-  args.add()("lane", "", cxxopts::value<std::string>());
-  args.positional({"lane"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto e = lanes_open(ctx, false);
+int run_lanes_review_refresh(Invocation& in) {
+  Context& ctx = in.ctx;
+  auto e = lanes_open(in.queue());
   if (!e) return ctx.out.error(e.error());
-  const std::string name = opt_str(**parsed, "lane");
-  if (name.empty()) return ctx.out.error(Error::usage("which lane?").hint("git agentq lanes review-refresh ROLE[-LANE]"));
+  const std::string name = in.str("lane");
   auto lane = find_lane(e->q.defs(), e->layout.prefix, name);
   if (!lane) return ctx.out.error(lane.error());
   Repo& repo = e->q.repo();
@@ -392,20 +345,11 @@ int lanes_review_refresh(Context& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-int lanes_launch(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("lanes launch", "lanes launch [--tool tmux|zellij] [--output FILE] [--exec]",
-            "Write a terminal layout: the coordinator's checkout plus one pane per lane worktree; with --exec "
-            "start it.");
-  args.add()("tool", "tmux or zellij (default: whichever is installed, tmux first)", cxxopts::value<std::string>(),
-             "T")("output", "where to write it (default: <git common dir>/agentq/lanes.tmux.sh or lanes.kdl)",
-                  cxxopts::value<std::string>(), "FILE")("exec", "start the layout after writing it");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  std::string tool = opt_str(**parsed, "tool");
+int run_lanes_launch(Invocation& in) {
+  Context& ctx = in.ctx;
+  std::string tool = in.str("tool");
   if (tool.empty()) tool = !on_path("tmux") && on_path("zellij") ? "zellij" : "tmux";
-  if (tool != "tmux" && tool != "zellij") return ctx.out.error(Error::usage("--tool is tmux or zellij"));
-  auto e = lanes_open(ctx, false);
+  auto e = lanes_open(in.queue());
   if (!e) return ctx.out.error(e.error());
   std::vector<std::pair<std::string, std::string>> panes{{"coordinator", e->layout.main}};
   for (const Lane& l : e->lanes) {
@@ -413,7 +357,7 @@ int lanes_launch(Context& ctx, const std::vector<std::string>& argv) {
     if (lanes_worktree_at(*e, path)) panes.emplace_back(l.name, path);
     else ctx.out.warn("lane " + l.name + " has no worktree yet ('git agentq lanes setup'): left out");
   }
-  std::string file = opt_str(**parsed, "output");
+  std::string file = in.str("output");
   if (file.empty()) file = e->q.repo().shared_state_dir() + (tool == "tmux" ? "/lanes.tmux.sh" : "/lanes.kdl");
   std::string text;
   const std::string session = "agentq-" + e->layout.prefix;
@@ -441,7 +385,7 @@ int lanes_launch(Context& ctx, const std::vector<std::string>& argv) {
     std::error_code ec;  // an executable bit is a convenience: `sh FILE` runs it either way
     std::filesystem::permissions(file, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add, ec);
   }
-  const bool exec = (*parsed)->count("exec") > 0;
+  const bool exec = in.has("exec");
   if (ctx.out.json_mode) {
     json p = json::array();
     for (const auto& [name, path] : panes) p.push_back({{"name", name}, {"path", path}});
@@ -454,25 +398,6 @@ int lanes_launch(Context& ctx, const std::vector<std::string>& argv) {
   if (!on_path(tool)) return ctx.out.error(Error::io(tool + " is not installed (the layout is written)"));
   auto st = tool == "tmux" ? exec_program({"sh", file}) : exec_program({"zellij", "--layout", file});
   return ctx.out.error(st.error());
-}
-
-}  // namespace
-
-int cmd_lanes(Context& ctx, const std::vector<std::string>& argv) {
-  auto [sub, rest] = lanes_split(argv);
-  if (sub == "setup") return lanes_setup(ctx, rest);
-  if (sub == "status") return lanes_status(ctx, rest);
-  if (sub == "teardown") return lanes_teardown(ctx, rest);
-  if (sub == "review-refresh") return lanes_review_refresh(ctx, rest);
-  if (sub == "launch") return lanes_launch(ctx, rest);
-  const std::string synopsis =
-      "git agentq lanes setup | status [--json] | teardown [--force] ROLE[-LANE] | review-refresh ROLE[-LANE] | "
-      "launch [--exec]";
-  if (sub.empty() && std::find_if(rest.begin(), rest.end(), [](const std::string& a) { return a == "-h" || a == "--help"; }) != rest.end()) {
-    ctx.out.raw("usage: " + synopsis + "\n");
-    return 0;
-  }
-  return ctx.out.error(Error::usage(sub.empty() ? "which lanes action?" : "unknown lanes action '" + sub + "'").hint(synopsis));
 }
 
 }  // namespace agentq::cli

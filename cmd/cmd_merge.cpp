@@ -1,5 +1,5 @@
 // git agentq merge-ready / merge: the coordinator's gate and step of the runbook.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/event_log.h"
 #include "gitstore/notes.h"
@@ -25,8 +25,6 @@ Result<Gate> evaluate(Queue& q, const std::string& id, bool check_worktree) {
   return g;
 }
 
-std::string task_arg(const cxxopts::ParseResult& r) { return opt_str(r, "task"); }
-
 // Puts a branch back where it was after a failed merge: `git reset --keep` where it is checked
 // out (the tree was clean and keeps any untracked files), update-ref elsewhere.
 void restore_branch(Queue& q, const std::string& ref, const std::string& old, const std::string& now, bool checked_out) {
@@ -44,18 +42,15 @@ Result<ProcessResult> fast_forward(Queue& q, const std::string& ref, const std::
 
 }  // namespace
 
-int cmd_merge_ready(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("merge-ready", "merge-ready TASK",
-            "Check everything a merge needs; print every failing item with its code and fix. Exit 1 on any.");
-  args.add()("task", "", cxxopts::value<std::string>());
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string id = task_arg(**parsed);
-  if (id.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq merge-ready TASK"));
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
+Status check_merge_ready(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq merge-ready TASK"));
+  return {};
+}
+
+int run_merge_ready(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string id = in.str("task");
+  Queue* q = &in.queue();
   auto g = evaluate(*q, id, true);
   if (!g) return ctx.out.error(g.error());
   if (ctx.out.json_mode) {
@@ -72,24 +67,17 @@ int cmd_merge_ready(Context& ctx, const std::vector<std::string>& argv) {
   return 1;
 }
 
-int cmd_merge(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("merge", "merge TASK [--offline]",
-            "The coordinator's step: merge-ready, fast-forward the base branch to the handoff commit, record done, "
-            "and with a remote push base, the log and the notes in one atomic push. Never half-done.",
-            true);
-  args.add()("task", "", cxxopts::value<std::string>());
-  add_event_id_option(args);
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string id = task_arg(**parsed);
-  if (id.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq merge TASK"));
-  auto session = open_writer(ctx, **parsed);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+Status check_merge(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq merge TASK"));
+  return {};
+}
+
+int run_merge(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string id = in.str("task");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   auto g = evaluate(*q, id, true);
   if (!g) return ctx.out.error(g.error());
   if (!g->items.empty()) {

@@ -1,21 +1,13 @@
 // git agentq notes rebuild: derive refs/notes/agentq from the log again.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/notes.h"
 
 namespace agentq::cli {
 
-int cmd_notes(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("notes", "notes rebuild", "Derive refs/notes/agentq from the log again (the old tip stays in its reflog).");
-  args.add()("action", "", cxxopts::value<std::string>());
-  args.positional({"action"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  if (opt_str(**parsed, "action") != "rebuild")
-    return ctx.out.error(Error::usage("unknown notes action '" + opt_str(**parsed, "action") + "'").hint("git agentq notes rebuild"));
-  auto q = Queue::open();
-  if (!q) return ctx.out.error(q.error());
+int run_notes_rebuild(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   auto tip = q->log_tip();
   if (!tip) return ctx.out.error(Error(Code::NO_QUEUE, "no queue here: refs/agent-queue/log does not exist", {}, "run 'git agentq init'"));
   auto before = q->repo().ref(kNotesRef);

@@ -1,36 +1,26 @@
 // git agentq override: the loud, audited emergency bypass of the base-branch gate. Recorded as
 // an event with a reason and noted on the commit; never a silent environment variable.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/worktrees.h"
 
 namespace agentq::cli {
 
-int cmd_override(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("override", "override TASK --reason TEXT [--commit SHA] [--offline]",
-            "Let the commits of TASK up to SHA onto the base branch without merge-ready (human actors only). "
-            "Hooks and ci-check accept them and report the override.",
-            true);
-  args.add()("task", "", cxxopts::value<std::string>())("reason", "why this cannot wait (required)",
-                                                        cxxopts::value<std::string>(), "TEXT")(
-      "commit", "the last commit let through (default: HEAD)", cxxopts::value<std::string>(), "SHA");
-  add_event_id_option(args);
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string task = opt_str(opt, "task"), reason = opt_str(opt, "reason");
-  if (task.empty()) return ctx.out.error(Error::usage("which task?"));
-  if (reason.find_first_not_of(" \t\n") == std::string::npos)
-    return ctx.out.error(Error::usage("an override needs --reason TEXT: it is audited"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+Status check_override(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?"));
+  if (in.str("reason").find_first_not_of(" \t\n") == std::string::npos)
+    return fail(Error::usage("an override needs --reason TEXT: it is audited"));
+  return {};
+}
+
+int run_override(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string task = in.str("task"), reason = in.str("reason");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   if (!q->defs().task(task)) return ctx.out.error(Error::unknown_task(task));
-  auto commit = resolve_commit(*q, opt_str(opt, "commit", "HEAD"));
+  auto commit = q->repo().resolve_commit(in.str("commit", "HEAD"));
   if (!commit) return ctx.out.error(commit.error());
   auto base = q->repo().merge_base(q->base_tip(), *commit);
   if (!base) return ctx.out.error(base.error());

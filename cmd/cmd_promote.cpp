@@ -5,7 +5,7 @@
 // those tasks in the event's attachment release/evidence.json), then moves policy.release to
 // exactly that SHA: with a remote, in the same atomic push as the event. `release-guard` fails
 // when the release branch points at anything but a promoted SHA that base contains.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/base_gate.h"
 #include "gitstore/process.h"
@@ -45,31 +45,21 @@ Result<ProcessResult> move_local_release(Queue& q, const std::string& release, c
 
 }  // namespace
 
-int cmd_promote(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("promote", "promote SHA --risks TEXT --rollback TEXT",
-            "Release a commit of the base branch: record the release evidence (tasks, their checks and reviews, "
-            "risks, rollback plan) and move policy.release to exactly that commit, pushing both atomically when a "
-            "remote is configured. Humans only.",
-            true);
-  args.add()("sha", "", cxxopts::value<std::string>())("risks", "what could go wrong (required)",
-                                                       cxxopts::value<std::string>(), "TEXT")(
-      "rollback", "how to undo it (required)", cxxopts::value<std::string>(), "TEXT");
-  add_event_id_option(args);
-  args.positional({"sha"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string rev = opt_str(opt, "sha"), risks = opt_str(opt, "risks"), rollback = opt_str(opt, "rollback");
-  if (rev.empty()) return ctx.out.error(Error::usage("which commit?").hint("git agentq promote SHA --risks TEXT --rollback TEXT"));
+Status check_promote(const Invocation& in) {
+  if (in.str("sha").empty())
+    return fail(Error::usage("which commit?").hint("git agentq promote SHA --risks TEXT --rollback TEXT"));
   auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\n") == std::string::npos; };
-  if (blank(risks) || blank(rollback))
-    return ctx.out.error(Error::usage("a promotion needs --risks TEXT and --rollback TEXT: they are the release record"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+  if (blank(in.str("risks")) || blank(in.str("rollback")))
+    return fail(Error::usage("a promotion needs --risks TEXT and --rollback TEXT: they are the release record"));
+  return {};
+}
+
+int run_promote(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string rev = in.str("sha"), risks = in.str("risks"), rollback = in.str("rollback");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   // Identity before anything else (DESIGN: writers check identity first).
   if (!q->defs().actor(*actor)->human)
     return ctx.out.error(Error(Code::NOT_HUMAN, *actor + " is not a human: only an actor with human: true may promote", {},
@@ -81,7 +71,7 @@ int cmd_promote(Context& ctx, const std::vector<std::string>& argv) {
   if (!remote.empty() && ctx.offline)
     return ctx.out.error(Error::usage("promote cannot be offline: the event and " + release + " land on " + remote +
                                       " together or not at all"));
-  auto sha = resolve_commit(*q, rev);
+  auto sha = q->repo().resolve_commit(rev);
   if (!sha) return ctx.out.error(sha.error());
   if (!q->repo().is_ancestor(*sha, q->base_tip()))
     return ctx.out.error(Error(Code::RELEASE_NOT_IN_BASE,
@@ -142,15 +132,9 @@ int cmd_promote(Context& ctx, const std::vector<std::string>& argv) {
   return report_written(ctx, *w);
 }
 
-int cmd_release_guard(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("release-guard", "release-guard",
-            "Check that policy.release (the local branch, and <remote>/<release> when fetched) points at a SHA a "
-            "promote event recorded and that base contains. Exit 1 otherwise.");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
+int run_release_guard(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   const std::string release = q->defs().policy.release, remote = q->defs().policy.remote;
   json refs = json::array(), items = json::array();
   size_t bad = 0;

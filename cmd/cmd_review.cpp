@@ -1,5 +1,5 @@
 // git agentq review: approve or request changes on an exact handed-off commit.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/merge_ready.h"
 
@@ -28,39 +28,27 @@ Result<std::string> reviewer_role(const Queue& q, const Actor& a, const Task& t,
 
 }  // namespace
 
-int cmd_review(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("review",
-            "review TASK --decision approved|changes_requested --commit SHA [--role R] [--note TEXT] "
-            "[--exception-note TEXT] [--offline]",
-            "Record a review of the exact handed-off commit.", true);
-  args.add()("task", "", cxxopts::value<std::string>())("decision", "approved or changes_requested",
-                                                        cxxopts::value<std::string>(), "D")(
-      "commit", "the commit reviewed (the handoff commit)", cxxopts::value<std::string>(), "SHA")(
-      "role", "the reviewer role to act as", cxxopts::value<std::string>(), "R")(
-      "note", "findings", cxxopts::value<std::string>(), "TEXT")(
-      "exception-note", "why a same-model review is acceptable this time", cxxopts::value<std::string>(), "TEXT");
-  add_event_id_option(args);
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string task = opt_str(opt, "task"), decision = opt_str(opt, "decision");
-  if (task.empty()) return ctx.out.error(Error::usage("which task?"));
+Status check_review(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?"));
+  const std::string decision = in.str("decision");
   if (decision != "approved" && decision != "changes_requested")
-    return ctx.out.error(Error::usage("--decision must be approved or changes_requested"));
-  if (!opt.count("commit"))
-    return ctx.out.error(Error::usage("--commit SHA is required: a review is bound to the exact commit reviewed"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+    return fail(Error::usage("--decision must be approved or changes_requested"));
+  if (!in.has("commit"))
+    return fail(Error::usage("--commit SHA is required: a review is bound to the exact commit reviewed"));
+  return {};
+}
+
+int run_review(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string task = in.str("task"), decision = in.str("decision");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
-  auto commit = resolve_commit(*q, opt_str(opt, "commit"));
+  auto commit = q->repo().resolve_commit(in.str("commit"));
   if (!commit) return ctx.out.error(commit.error());
-  auto role = reviewer_role(*q, *q->defs().actor(*actor), *t, opt_str(opt, "role"));
+  auto role = reviewer_role(*q, *q->defs().actor(*actor), *t, in.str("role"));
   if (!role) return ctx.out.error(role.error());
 
   Event e;
@@ -71,8 +59,8 @@ int cmd_review(Context& ctx, const std::vector<std::string>& argv) {
   e.role = *role;
   e.commit = *commit;
   e.decision = decision;
-  e.note = opt_str(opt, "note");
-  e.exception_note = opt_str(opt, "exception-note");
+  e.note = in.str("note");
+  e.exception_note = in.str("exception-note");
   auto w = q->write(e);
   if (!w) return ctx.out.error(w.error());
   const TaskState& now = q->state().task(task);

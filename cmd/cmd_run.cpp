@@ -1,7 +1,7 @@
 // git agentq run OUT_DIR: the deterministic stage runner (runbooks 003 and 002). The logic —
 // stage order, retries, pause, gates, checkpoint and report — is core/orchestrator; this file
 // parses the options, provides the environment (processes, files, the queue) and renders.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/orchestrator.h"
 #include "core/rules.h"
@@ -15,10 +15,6 @@ namespace {
 
 // Event text stays short and valid UTF-8 (a cut may split a character).
 std::string run_clip(const std::string& s) { return sanitize_utf8(s.substr(0, 2000)); }
-
-std::vector<std::string> run_opt_list(const cxxopts::ParseResult& r, const std::string& name) {
-  return r.count(name) ? r[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
 
 // The environment the state machine drives: real processes, files in OUT_DIR, the queue.
 class RunEnvironment : public orch::Environment {
@@ -194,77 +190,50 @@ void print_report(Context& ctx, const orch::Report& r, const std::string& out_di
 
 }  // namespace
 
-int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("run",
-            "run OUT_DIR [--resume [--unpause]] [--task TASK | --policy-status S --ci-status S --review-status S]\n"
-            "           [--manager-bin B [--manager-arg A]... [--manager-env K=V]... [--manager-expected-artifact P]...]\n"
-            "           [--executor-bin B ...same...] [--timeout-ms N] [--transient-exit-code N]...\n"
-            "           [--max-attempts N] [--backoff-ms N] [--backoff-cap-ms N] [--pause-after N]",
-            "Run the manager and executor stages as child processes, then the fail-closed gates policy, ci and review; "
-            "write OUT_DIR/orchestrator_run_report.json and orchestrator_checkpoint.json. Exit 0 only when done.",
-            true);
-  args.add()("out_dir", "", cxxopts::value<std::string>())("resume", "continue the run in OUT_DIR from its checkpoint")(
-      "unpause", "with --resume: a human lets a paused candidate run again")(
-      "task", "take the gate inputs from the queue for TASK and record the run as events", cxxopts::value<std::string>(),
-      "TASK")("policy-status", "policy gate input (pass: allow)", cxxopts::value<std::string>(), "S")(
-      "ci-status", "ci gate input (pass: success)", cxxopts::value<std::string>(), "S")(
-      "review-status", "review gate input (pass: approved)", cxxopts::value<std::string>(), "S")(
-      "timeout-ms", "per stage attempt; the stage and its children are killed (0 = none)", cxxopts::value<long>(), "N")(
-      "transient-exit-code", "a stage exit code that is retried (repeatable)", cxxopts::value<std::vector<long>>(), "N")(
-      "max-attempts", "attempts per stage for transient failures (default 3)", cxxopts::value<long>(), "N")(
-      "backoff-ms", "wait before the first retry, doubled each time (default 200)", cxxopts::value<long>(), "N")(
-      "backoff-cap-ms", "longest wait between retries (default 5000)", cxxopts::value<long>(), "N")(
-      "pause-after", "failed attempts of one stage that pause the candidate (default 3)", cxxopts::value<long>(), "N");
-  for (const char* stage : {"manager", "executor"}) {
-    const std::string s = stage;
-    args.add()(s + "-bin", "the " + s + " program", cxxopts::value<std::string>(), "B")(
-        s + "-arg", "an argument (repeatable, kept whole: commas are not split)", cxxopts::value<std::vector<std::string>>(),
-        "A")(s + "-env", "KEY=VALUE added to its environment (repeatable)", cxxopts::value<std::vector<std::string>>(),
-             "K=V")(s + "-expected-artifact", "a file it must leave (valid JSON when *.json; repeatable)",
-                    cxxopts::value<std::vector<std::string>>(), "P");
-  }
-  args.positional({"out_dir"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string out_dir = opt_str(opt, "out_dir");
-  if (out_dir.empty()) return ctx.out.error(Error::usage("where should the run keep its report?").hint("git agentq run OUT_DIR ..."));
-  const bool resume = opt.count("resume") > 0, unpause = opt.count("unpause") > 0;
-  if (unpause && !resume) return ctx.out.error(Error::usage("--unpause goes with --resume"));
+Status check_run(const Invocation& in) {
+  if (in.str("out_dir").empty())
+    return fail(Error::usage("where should the run keep its report?").hint("git agentq run OUT_DIR ..."));
+  if (in.has("unpause") && !in.has("resume")) return fail(Error::usage("--unpause goes with --resume"));
+  return {};
+}
+
+int run_run(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string out_dir = in.str("out_dir");
+  const bool resume = in.has("resume"), unpause = in.has("unpause");
 
   // The options as given, and which groups were given (for --resume's comparison).
   orch::RunOptions given;
   std::vector<std::string> groups;
-  given.task = opt_str(opt, "task");
-  if (opt.count("task")) groups.push_back("task");
-  given.policy_status = opt_str(opt, "policy-status");
-  given.ci_status = opt_str(opt, "ci-status");
-  given.review_status = opt_str(opt, "review-status");
-  const bool gate_flags = opt.count("policy-status") || opt.count("ci-status") || opt.count("review-status");
+  given.task = in.str("task");
+  if (in.has("task")) groups.push_back("task");
+  given.policy_status = in.str("policy-status");
+  given.ci_status = in.str("ci-status");
+  given.review_status = in.str("review-status");
+  const bool gate_flags = in.has("policy-status") || in.has("ci-status") || in.has("review-status");
   if (!given.task.empty() && gate_flags)
     return ctx.out.error(Error::usage("--task takes the gate inputs from the queue; drop --policy-status, --ci-status and "
                                       "--review-status"));
   for (orch::StageSpec* s : {&given.manager, &given.executor}) {
     const std::string n = s->name;
-    s->bin = opt_str(opt, n + "-bin");
-    s->args = run_opt_list(opt, n + "-arg");
-    s->env = run_opt_list(opt, n + "-env");
-    s->expected_artifacts = run_opt_list(opt, n + "-expected-artifact");
-    if (opt.count(n + "-bin") || opt.count(n + "-arg") || opt.count(n + "-env") || opt.count(n + "-expected-artifact"))
+    s->bin = in.str(n + "-bin");
+    s->args = in.strs(n + "-arg");
+    s->env = in.strs(n + "-env");
+    s->expected_artifacts = in.strs(n + "-expected-artifact");
+    if (in.has(n + "-bin") || in.has(n + "-arg") || in.has(n + "-env") || in.has(n + "-expected-artifact"))
       groups.push_back(n);
   }
-  if (auto t = opt_long(opt, "timeout-ms")) {
+  if (auto t = in.num("timeout-ms")) {
     given.timeout_ms = *t;
     groups.push_back("timeout");
   }
   bool retry_given = false;
-  if (opt.count("transient-exit-code")) {
-    for (long c : opt["transient-exit-code"].as<std::vector<long>>()) given.retry.transient_exit_codes.push_back(c);
+  if (in.has("transient-exit-code")) {
+    for (long c : in.nums("transient-exit-code")) given.retry.transient_exit_codes.push_back(c);
     retry_given = true;
   }
   auto set_int = [&](const char* name, auto* into) {
-    if (auto v = opt_long(opt, name)) {
+    if (auto v = in.num(name)) {
       *into = static_cast<std::decay_t<decltype(*into)>>(*v);
       retry_given = true;
     }
@@ -297,9 +266,9 @@ int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
     cp = std::move(*restored);
     // Gate inputs are not part of the run's identity: after corrective action the runbook
     // gives them again on --resume (003, "blocked"); absent ones keep the recorded values.
-    if (opt.count("policy-status")) cp.options.policy_status = given.policy_status;
-    if (opt.count("ci-status")) cp.options.ci_status = given.ci_status;
-    if (opt.count("review-status")) cp.options.review_status = given.review_status;
+    if (in.has("policy-status")) cp.options.policy_status = given.policy_status;
+    if (in.has("ci-status")) cp.options.ci_status = given.ci_status;
+    if (in.has("review-status")) cp.options.review_status = given.review_status;
     if (!cp.options.task.empty() && gate_flags)
       return ctx.out.error(Error::usage("the run takes its gate inputs from the queue (--task " + cp.options.task + ")"));
   } else {
@@ -315,19 +284,17 @@ int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
   }
 
   // --task: the queue supplies the gates and receives the events; check it before any stage runs.
-  std::optional<Queue> queue;
+  Queue* queue = nullptr;
   std::string actor;
   if (!cp.options.task.empty()) {
-    auto q = open_queue_for_write(ctx);
-    if (!q) return ctx.out.error(q.error());
-    auto a = require_actor(ctx, *q);
-    if (!a) return ctx.out.error(a.error());
-    actor = *a;
+    if (auto st = in.become_writer(); !st) return ctx.out.error(st.error());
+    Queue* q = &in.queue();
+    actor = in.actor();
     if (!q->defs().task(cp.options.task)) return ctx.out.error(Error::unknown_task(cp.options.task));
     if (unpause && cp.paused && !q->defs().actor(actor)->human)
       return ctx.out.error(Error(Code::NOT_HUMAN, "only an actor with human: true may resume a paused candidate", {},
                                  "ask a human coordinator to run it with --resume --unpause"));
-    queue.emplace(std::move(*q));
+    queue = q;
   }
   // One active run per candidate in this repository (002), whatever OUT_DIR it writes to.
   std::optional<RunLock> task_lock;
@@ -347,7 +314,7 @@ int cmd_run(Context& ctx, const std::vector<std::string>& argv) {
   }
   ++cp.invocation;
 
-  RunEnvironment env(out_dir, cp.invocation, queue ? &*queue : nullptr);
+  RunEnvironment env(out_dir, cp.invocation, queue);
   env.set_run_id(cp.run_id);
   orch::Report report = orch::run_invocation(cp, env, resume);
   json doc = orch::report_json(report);

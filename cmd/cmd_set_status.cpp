@@ -1,39 +1,28 @@
 // git agentq set-status TASK in_progress|blocked|done
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/merge_ready.h"
 #include "gitstore/claim_store.h"
 
 namespace agentq::cli {
 
-int cmd_set_status(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("set-status",
-            "set-status TASK in_progress|blocked|done [--reason TEXT] [--blocked-by TASK] [--commit SHA] [--offline]",
-            "Move a task: block it (with a reason), unblock it, or mark it done once its commit is on the base branch.",
-            true);
-  args.add()("task", "", cxxopts::value<std::string>())("status", "", cxxopts::value<std::string>())(
-      "reason", "why (required for blocked)", cxxopts::value<std::string>(), "TEXT")(
-      "blocked-by", "the task this one waits for", cxxopts::value<std::string>(), "TASK")(
-      "commit", "for done: the commit merged into the base branch", cxxopts::value<std::string>(), "SHA");
-  add_event_id_option(args);
-  args.positional({"task", "status"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string task = opt_str(opt, "task"), status = opt_str(opt, "status");
+Status check_set_status(const Invocation& in) {
+  const std::string task = in.str("task"), status = in.str("status");
   if (task.empty() || status.empty())
-    return ctx.out.error(Error::usage("set-status needs a TASK and a status").hint("git agentq set-status TASK in_progress|blocked|done"));
+    return fail(Error::usage("set-status needs a TASK and a status").hint("git agentq set-status TASK in_progress|blocked|done"));
   if (status != "in_progress" && status != "blocked" && status != "done")
-    return ctx.out.error(Error::usage("status must be in_progress, blocked or done, not '" + status + "'")
-                             .hint(status == "in_review" ? "a task goes to in_review with 'git agentq handoff'" : ""));
-  if (status == "blocked" && opt_str(opt, "reason").empty())
-    return ctx.out.error(Error::usage("blocking a task needs --reason TEXT"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+    return fail(Error::usage("status must be in_progress, blocked or done, not '" + status + "'")
+                    .hint(status == "in_review" ? "a task goes to in_review with 'git agentq handoff'" : ""));
+  if (status == "blocked" && in.str("reason").empty()) return fail(Error::usage("blocking a task needs --reason TEXT"));
+  return {};
+}
+
+int run_set_status(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string task = in.str("task"), status = in.str("status");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
 
@@ -43,11 +32,11 @@ int cmd_set_status(Context& ctx, const std::vector<std::string>& argv) {
   e.task = task;
   e.actor = *actor;
   e.status = status;
-  e.reason = opt_str(opt, "reason");
-  e.blocked_by = opt_str(opt, "blocked-by");
+  e.reason = in.str("reason");
+  e.blocked_by = in.str("blocked-by");
   if (!e.blocked_by.empty() && !q->defs().task(e.blocked_by)) return ctx.out.error(Error::unknown_task(e.blocked_by));
-  if (opt.count("commit")) {
-    auto c = resolve_commit(*q, opt_str(opt, "commit"));
+  if (in.has("commit")) {
+    auto c = q->repo().resolve_commit(in.str("commit"));
     if (!c) return ctx.out.error(c.error());
     e.commit = *c;
   }

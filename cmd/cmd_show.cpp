@@ -1,22 +1,20 @@
 // git agentq show TASK / log [TASK]
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/merge_ready.h"
 #include "core/rules.h"
 
 namespace agentq::cli {
 
-int cmd_show(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("show", "show TASK", "One task: definition, status, claim, evidence, handoff, reviews.");
-  args.add()("task", "", cxxopts::value<std::string>());
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const std::string id = opt_str(**parsed, "task");
-  if (id.empty()) return ctx.out.error(Error::usage("which task?").hint("git agentq show TASK"));
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
+Status check_show(const Invocation& in) {
+  if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq show TASK"));
+  return {};
+}
+
+int run_show(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
+  const std::string id = in.str("task");
   const Definitions& d = q->defs();
   const Task* t = d.task(id);
   if (!t && !q->state().tasks.count(id)) return ctx.out.error(Error::unknown_task(id));
@@ -91,21 +89,13 @@ int cmd_show(Context& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-int cmd_log(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("log", "log [TASK] [-n N]", "The events of the queue (or of one task), newest first.");
-  args.add()("task", "", cxxopts::value<std::string>())("n,max-count", "show at most N events", cxxopts::value<long>(), "N");
-  args.positional({"task"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  LoadOptions load;
-  load.keep_log = true;
-  auto q = open_queue(load);
-  if (!q) return ctx.out.error(q.error());
-  const std::string task = opt_str(**parsed, "task");
+int run_log(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
+  const std::string task = in.str("task");
   if (!task.empty() && !q->defs().task(task) && !q->state().tasks.count(task))
     return ctx.out.error(Error::unknown_task(task));
-  long limit = opt_long(**parsed, "max-count").value_or(-1);
+  long limit = in.num("max-count").value_or(-1);
   json list = json::array();
   const auto& entries = q->entries();
   for (auto it = entries.rbegin(); it != entries.rend() && limit != 0; ++it) {

@@ -1,7 +1,7 @@
 // git agentq status / ready: the board and the claimable list.
 #include <map>
 
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/dispatch.h"
 #include "core/merge_ready.h"
@@ -21,20 +21,12 @@ std::string age_since(const std::string& at) {
 
 }  // namespace
 
-int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("status", "status [--role R] [--defs REV]", "The coordinator's board: tasks by status and role.");
-  args.add()("role", "only this role", cxxopts::value<std::string>(), "R")(
-      "defs", "definitions at REV (default: the tip of policy.base)", cxxopts::value<std::string>(), "REV");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  LoadOptions load;
-  load.defs_rev = opt_str(**parsed, "defs");
-  auto q = open_queue(load);
-  if (!q) return ctx.out.error(q.error());
+int run_status(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   const Definitions& d = q->defs();
   const QueueState& s = q->state();
-  const std::string role = opt_str(**parsed, "role");
+  const std::string role = in.str("role");
   if (!role.empty() && !d.role(role)) return ctx.out.error(Error::unknown_role(role));
 
   auto ready = ready_tasks(s, d, role);
@@ -203,15 +195,10 @@ int cmd_status(Context& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-int cmd_ready(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("ready", "ready [--role R]", "Tasks that can be claimed now (dependencies done, a lane free), in YAML order.");
-  args.add()("role", "only this role", cxxopts::value<std::string>(), "R");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  auto q = open_queue();
-  if (!q) return ctx.out.error(q.error());
-  const std::string role = opt_str(**parsed, "role");
+int run_ready(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
+  const std::string role = in.str("role");
   if (!role.empty() && !q->defs().role(role)) return ctx.out.error(Error::unknown_role(role));
   auto ready = ready_tasks(q->state(), q->defs(), role);
   if (ctx.out.json_mode) {

@@ -1,7 +1,7 @@
 // git agentq sync: the queue travels by fetch and push. Fetches policy.remote, replays what
 // only this repository has (and the acting actor's --offline events) onto the remote's tip,
 // and pushes log and notes in one atomic push. Exit 3 when a pending event was rejected.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/claim_store.h"
 #include "gitstore/git_config.h"
@@ -92,17 +92,9 @@ void report_text(Context& ctx, const SyncReport& r, const Queue& q) {
 
 }  // namespace
 
-int cmd_sync(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("sync", "sync [--actor NAME]",
-            "Fetch the queue from policy.remote, publish this repository's local events and the actor's pending "
-            "(--offline) events on top of it, and push log and notes atomically. Exit 3 when a pending event was "
-            "rejected (it is kept under the git common dir's agentq/rejected/).");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-
-  auto q = Queue::open();
-  if (!q) return ctx.out.error(q.error());
+int run_sync(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   auto ready = q->log_tip() ? q->load() : prepare_without_log(*q);
   if (!ready) return ctx.out.error(ready.error());
   // Optional: without an actor, sync publishes no pending events.

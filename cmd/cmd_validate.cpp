@@ -1,25 +1,15 @@
 // git agentq validate: full replay of the log against the definitions each event names, plus
 // the notes view. Exit 1 when anything is wrong, 2 when the definitions cannot be loaded.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 #include "gitstore/notes.h"
 #include "gitstore/seen_tips.h"
 
 namespace agentq::cli {
 
-int cmd_validate(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("validate", "validate [--defs REV]",
-            "Replay the whole log, check every event and the notes view; exit 1 on findings.");
-  args.add()("defs", "cross-check against the definitions at REV (default: the tip of policy.base)",
-             cxxopts::value<std::string>(), "REV");
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  LoadOptions load;
-  load.defs_rev = opt_str(**parsed, "defs");
-  load.keep_log = true;
-  auto q = open_queue(load);
-  if (!q) return ctx.out.error(q.error());
+int run_validate(Invocation& in) {
+  Context& ctx = in.ctx;
+  Queue* q = &in.queue();
   const QueueState& s = q->state();
 
   std::vector<Finding> findings = s.illegal;

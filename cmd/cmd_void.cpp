@@ -1,31 +1,24 @@
 // git agentq void: a human acknowledges an illegal event (DESIGN.md "The event log"). The event
 // stays in the log and stays skipped by replay; once voided, validate reports it as voided
 // instead of failing on it.
-#include "cmd/args.h"
+#include "cmd/command.h"
 #include "cmd/common.h"
 
 namespace agentq::cli {
 
-int cmd_void(Context& ctx, const std::vector<std::string>& argv) {
-  Args args("void", "void EVENT_ID --reason TEXT [--offline]",
-            "Acknowledge an illegal event (by event id or commit id), with a reason. Human actors only.", true);
-  args.add()("event", "", cxxopts::value<std::string>())("reason", "why it is acknowledged (required)",
-                                                         cxxopts::value<std::string>(), "TEXT");
-  add_event_id_option(args);
-  args.positional({"event"});
-  auto parsed = args.parse(ctx, argv);
-  if (!parsed) return ctx.out.error(parsed.error());
-  if (!*parsed) return 0;
-  const auto& opt = **parsed;
-  const std::string target = opt_str(opt, "event"), reason = opt_str(opt, "reason");
-  if (target.empty()) return ctx.out.error(Error::usage("which event? (its id or its commit, as validate prints them)"));
-  if (reason.find_first_not_of(" \t\n") == std::string::npos)
-    return ctx.out.error(Error::usage("void needs --reason TEXT: it is audited"));
-  auto session = open_writer(ctx, opt);
-  if (!session) return ctx.out.error(session.error());
-  Queue* q = &session->queue;
-  const std::string* actor = &session->actor;
-  const std::string* event_id = &session->event_id;
+Status check_void(const Invocation& in) {
+  if (in.str("event").empty()) return fail(Error::usage("which event? (its id or its commit, as validate prints them)"));
+  if (in.str("reason").find_first_not_of(" \t\n") == std::string::npos)
+    return fail(Error::usage("void needs --reason TEXT: it is audited"));
+  return {};
+}
+
+int run_void(Invocation& in) {
+  Context& ctx = in.ctx;
+  const std::string target = in.str("event"), reason = in.str("reason");
+  Queue* q = &in.queue();
+  const std::string* actor = &in.actor();
+  const std::string* event_id = &in.event_id();
   // validate prints commits abbreviated: accept any unique prefix of an illegal event's commit.
   std::string resolved = target;
   size_t matches = 0;

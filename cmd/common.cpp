@@ -1,50 +1,11 @@
 #include "cmd/common.h"
 
-#include "cmd/args.h"
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
 #include "gitstore/git_config.h"
 #include "gitstore/worktrees.h"
 
 namespace agentq::cli {
-
-Result<Queue> open_queue(const LoadOptions& options) {
-  auto q = Queue::open();
-  if (!q) return fail(q.error());
-  AGENTQ_TRY(q->load(options));
-  return std::move(*q);
-}
-
-Result<Queue> open_queue_for_write(const Context& ctx) {
-  auto q = Queue::open();
-  if (!q) return fail(q.error());
-  q->set_offline(ctx.offline);
-  AGENTQ_TRY(q->load());
-  AGENTQ_TRY(q->catch_up());
-  return std::move(*q);
-}
-
-Result<std::string> require_actor(Context& ctx, Queue& q) {
-  auto actor = resolve_actor(q.repo(), ctx.actor);
-  if (!actor) return fail(actor.error());
-  if (actor->empty())
-    return fail(Error::usage("no actor: this command writes an event and needs to know who acts")
-                    .hint("pass --actor NAME, set AGENTQ_ACTOR, or run 'git config agentq.actor NAME'"));
-  if (!q.defs().actor(*actor)) return fail(Error::unknown_actor(*actor));
-  return *actor;
-}
-
-Result<Writer> open_writer(Context& ctx, const cxxopts::ParseResult& r) {
-  auto event_id = event_id_option(r);
-  if (!event_id) return fail(event_id.error());
-  auto q = open_queue_for_write(ctx);
-  if (!q) return fail(q.error());
-  auto actor = require_actor(ctx, *q);
-  if (!actor) return fail(actor.error());
-  return Writer{std::move(*q), std::move(*actor), std::move(*event_id)};
-}
-
-Result<std::string> resolve_commit(Queue& q, const std::string& rev) { return q.repo().resolve_commit(rev); }
 
 std::string lane_branch(const Definitions& d, const std::string& role, int lane) {
   const Role* r = d.role(role);
@@ -181,17 +142,6 @@ Acting acting_on(Queue& q, const std::string& actor, const std::string& task) {
   const Task* t = q.defs().task(task);
   a.role = !ts.role.empty() ? ts.role : (t ? t->role : "");
   return a;
-}
-
-void add_event_id_option(Args& args) {
-  args.add()("event-id", "idempotency key (default: a fresh UUID); re-sending the same event is a no-op",
-             cxxopts::value<std::string>(), "ID");
-}
-
-Result<std::string> event_id_option(const cxxopts::ParseResult& r) {
-  std::string id = opt_str(r, "event-id");
-  if (!id.empty() && !valid_name(id)) return fail(Error::usage("--event-id must be 1-100 characters of [A-Za-z0-9._-]"));
-  return id;
 }
 
 RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree) {

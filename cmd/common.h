@@ -3,8 +3,6 @@
 
 #include <string>
 
-#include <cxxopts.hpp>
-
 #include "cmd/context.h"
 #include "cmd/output.h"
 #include "core/definitions.h"
@@ -14,18 +12,6 @@
 #include "gitstore/queue.h"
 
 namespace agentq::cli {
-
-// Opens the repository and loads the queue (NO_QUEUE when there is none).
-Result<Queue> open_queue(const LoadOptions& options = {});
-// For write commands: open_queue, then honour --offline, and with a remote (not offline) fetch
-// it first, so the command's own checks already see the remote's newest state and definitions.
-Result<Queue> open_queue_for_write(const Context& ctx);
-
-// The acting actor, which must be declared in the definitions. USAGE when none is set.
-Result<std::string> require_actor(Context& ctx, Queue& q);
-
-// Resolves a revision to a full commit id (USAGE when it names no commit).
-Result<std::string> resolve_commit(Queue& q, const std::string& rev);
 
 // The default lane branch: agent/<role>, or agent/<role>-<lane> when the role has several lanes.
 std::string lane_branch(const Definitions& d, const std::string& role, int lane);
@@ -46,20 +32,6 @@ struct Acting {
   bool owner = false;
 };
 Acting acting_on(Queue& q, const std::string& actor, const std::string& task);
-
-// Adds --event-id to a write command's options.
-void add_event_id_option(class Args& args);
-// The --event-id value, checked (USAGE when malformed); empty = a fresh UUID.
-Result<std::string> event_id_option(const cxxopts::ParseResult& r);
-
-// What every write command needs before its own checks, in the order errors are reported:
-// a valid --event-id, the queue opened for writing (open_queue_for_write), the acting actor.
-struct Writer {
-  Queue queue;
-  std::string actor;
-  std::string event_id;
-};
-Result<Writer> open_writer(Context& ctx, const cxxopts::ParseResult& r);
 
 // What only the repository can say for merge-ready: whether `commit` contains the tip of
 // <remote>/<base> (or the local base without a remote) and whether this work tree is clean.

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "cmd/output.h"
 
@@ -13,16 +12,5 @@ struct Context {
   std::string actor;     // --actor (resolution with AGENTQ_ACTOR/agentq.actor happens later)
   bool offline = false;  // --offline
 };
-
-using CommandFn = int (*)(Context&, const std::vector<std::string>&);
-
-struct Command {
-  const char* name;
-  const char* summary;
-  CommandFn run;
-};
-
-// The command table, in the order `git agentq` lists it.
-const std::vector<Command>& commands();
 
 }  // namespace agentq::cli

@@ -87,7 +87,9 @@ namespace agentq {
   X(CHECKPOINT_INVALID, 2)              \
   X(RUN_OPTIONS_MISMATCH, 2)            \
   X(RUN_PAUSED, 1)                      \
-  X(RUN_IN_PROGRESS, 1)
+  X(RUN_IN_PROGRESS, 1)                 \
+  /* the architecture round */          \
+  X(INTERNAL_ERROR, 4)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -1,6 +1,8 @@
 // The "Ground rules from git itself" of DESIGN.md: each a fact of git 2.39 / libgit2 1.5.1
 // and the decision it forces, checked here against the real tools.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "harness.h"
 
@@ -168,4 +170,45 @@ TEST_CASE("completion: commands, options, task ids and roles complete in bash", 
   CHECK(complete("git agentq set-status A-1 ").find("blocked") != std::string::npos);
   CHECK(complete("git agentq review A-1 --decision ").find("changes_requested") != std::string::npos);
   CHECK(complete("git agentq").find("merge-ready") == std::string::npos);  // "agentq" itself is the word
+}
+
+TEST_CASE("command table: help, the manual's synopsis and completion all come from it", "[ground-rules][completion]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  // The manual lists exactly what the binary parses (scripts/man-synopsis.sh rewrites it).
+  Run synopsis = sb.aq(repo, {"complete", "--", "man-synopsis"});
+  REQUIRE(synopsis.code == 0);
+  std::ifstream in(std::string(AGENTQ_SOURCE_DIR) + "/doc/git-agentq.1");
+  std::stringstream man;
+  man << in.rdbuf();
+  INFO("run scripts/man-synopsis.sh to regenerate the SYNOPSIS of doc/git-agentq.1");
+  CHECK(man.str().find(".SH SYNOPSIS\n" + synopsis.out + ".SH DESCRIPTION") != std::string::npos);
+  // help CMD is CMD -h; a group lists its actions; an action has its own help.
+  Run help = sb.aq(repo, {"help", "claim"});
+  CHECK(help.code == 0);
+  CHECK(help.out == sb.aq(repo, {"claim", "-h"}).out);
+  CHECK(help.out.find("--event-id ID") != std::string::npos);
+  CHECK(sb.aq(repo, {"help", "lanes"}).out.find("teardown") != std::string::npos);
+  CHECK(sb.aq(repo, {"lanes", "teardown", "-h"}).out.find("usage: git agentq lanes teardown") != std::string::npos);
+  CHECK(sb.aq(repo, {"lanes", "-h"}).code == 0);
+  CHECK(sb.aq(repo, {"lanes"}).code == 2);
+  CHECK(sb.aq(repo, {"help", "bogus"}).code == 2);
+  // Global options are taken wherever they stand, and an option's value is never one.
+  auto reason = sb.aq_json(repo, {"claim", "A-1", "--actor", "agent-a"});
+  CHECK(reason["ok"] == true);
+  Run unclaim = sb.aq(repo, {"unclaim", "A-1", "--reason", "--json", "--actor", "agent-a"});
+  CHECK(unclaim.code == 0);
+  CHECK(sb.aq_json(repo, {"log", "A-1", "-n", "1"})["events"][0]["event"]["reason"] == "--json");
+  // Usage errors after the command name honour --json.
+  Run bad = sb.aq(repo, {"status", "--bogus", "--json"});
+  CHECK(bad.code == 2);
+  CHECK(nlohmann::json::parse(bad.out)["error"]["code"] == "USAGE");
+  // Completion asks the table: options, which take values, their choices, positional names.
+  CHECK(sb.aq(repo, {"complete", "--", "options", "claim"}).out.find("--next\n") != std::string::npos);
+  CHECK(sb.aq(repo, {"complete", "--", "takes-value", "log"}).out.find("-n\n") != std::string::npos);
+  CHECK(sb.aq(repo, {"complete", "--", "values", "evidence", "--kind"}).out == "code_anchor\nruntime\nother\n");
+  CHECK(sb.aq(repo, {"complete", "--", "values", "evidence", "--log"}).out == "@file\n");
+  CHECK(sb.aq(repo, {"complete", "--", "arg", "lanes", "teardown", "0"}).out.find("ui-2\n") != std::string::npos);
+  CHECK(sb.aq(repo, {"complete", "--", "arg", "hook", "0"}).out.find("pre-receive\n") != std::string::npos);
+  CHECK(sb.aq(repo, {"complete", "--", "subcommands", "lanes"}).out.find("review-refresh\n") != std::string::npos);
 }
