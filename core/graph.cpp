@@ -1,6 +1,8 @@
 #include "core/graph.h"
 
 #include <cctype>
+#include <map>
+#include <set>
 
 #include "core/rules.h"
 
@@ -38,6 +40,20 @@ std::string mermaid_id(const std::string& id) {
   return out;
 }
 
+// Node ids for every task: mermaid_id folds '-', '_' and '.' together, so a later task whose id
+// folds onto a taken one gets a numeric suffix (A-1, A_1 -> t_A_1, t_A_1_2) instead of merging.
+std::map<std::string, std::string> mermaid_ids(const Definitions& d) {
+  std::map<std::string, std::string> ids;
+  std::set<std::string> used;
+  for (const Task& t : d.tasks) {
+    std::string id = mermaid_id(t.id);
+    for (int n = 2; used.count(id); ++n) id = mermaid_id(t.id) + "_" + std::to_string(n);
+    used.insert(id);
+    ids[t.id] = id;
+  }
+  return ids;
+}
+
 std::string mermaid_text(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -64,14 +80,19 @@ std::string graph_dot(const Definitions& d, const QueueState& s) {
 }
 
 std::string graph_mermaid(const Definitions& d, const QueueState& s) {
+  const std::map<std::string, std::string> ids = mermaid_ids(d);
+  auto node = [&](const std::string& id) {
+    auto it = ids.find(id);
+    return it == ids.end() ? mermaid_id(id) : it->second;
+  };
   std::string out = "flowchart LR\n";
   for (const Task& t : d.tasks) {
     const std::string sh = shade(d, s, t);
-    out += "  " + mermaid_id(t.id) + "[\"" + mermaid_text(t.id) + (t.title.empty() ? "" : ": " + mermaid_text(t.title)) +
+    out += "  " + node(t.id) + "[\"" + mermaid_text(t.id) + (t.title.empty() ? "" : ": " + mermaid_text(t.title)) +
            "<br/>" + sh + "\"]:::" + sh + "\n";
   }
   for (const Task& t : d.tasks)
-    for (const auto& dep : t.depends_on) out += "  " + mermaid_id(dep) + " --> " + mermaid_id(t.id) + "\n";
+    for (const auto& dep : t.depends_on) out += "  " + node(dep) + " --> " + node(t.id) + "\n";
   for (const char* sh : {"todo", "ready", "in_progress", "blocked", "in_review", "done"})
     out += std::string("  classDef ") + sh + " fill:" + fill(sh) + ",stroke:#555\n";
   return out;
