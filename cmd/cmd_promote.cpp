@@ -8,6 +8,7 @@
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/base_gate.h"
+#include "core/ids.h"
 #include "gitstore/process.h"
 #include "gitstore/remote.h"
 #include "gitstore/worktrees.h"
@@ -40,7 +41,7 @@ json release_evidence(const Queue& q, const Event& e, const std::string& previou
 
 // Moves the local release branch through git, so reference-transaction hooks judge it too.
 Result<ProcessResult> move_local_release(Queue& q, const std::string& release, const std::string& sha) {
-  return run_git({"update-ref", "-m", "agentq: promote " + sha.substr(0, 12), "refs/heads/" + release, sha}, git_cwd(q.repo()));
+  return run_git({"update-ref", "-m", "agentq: promote " + short_id(sha), "refs/heads/" + release, sha}, git_cwd(q.repo()));
 }
 
 }  // namespace

@@ -1,163 +1,16 @@
-// git agentq run OUT_DIR: the deterministic stage runner (runbooks 003 and 002). The logic —
-// stage order, retries, pause, gates, checkpoint and report — is core/orchestrator; this file
-// parses the options, provides the environment (processes, files, the queue) and renders.
+// git agentq run OUT_DIR: the deterministic stage runner. The logic (stage order, retries,
+// pause, gates, checkpoint and report) is core/orchestrator; its environment (processes, files,
+// the queue) is gitstore/stage_runner; this file reads the options, holds the locks, restores
+// a run to resume and renders.
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/orchestrator.h"
-#include "core/rules.h"
-#include "core/utf8.h"
-#include "gitstore/process.h"
 #include "gitstore/run_lock.h"
+#include "gitstore/stage_runner.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
 namespace {
-
-// Event text stays short and valid UTF-8 (a cut may split a character).
-std::string run_clip(const std::string& s) { return sanitize_utf8(s.substr(0, 2000)); }
-
-// The environment the state machine drives: real processes, files in OUT_DIR, the queue.
-class RunEnvironment : public orch::Environment {
- public:
-  RunEnvironment(std::string out_dir, int invocation, Queue* queue)
-      : out_dir_(std::move(out_dir)), invocation_(invocation), queue_(queue) {}
-
-  orch::AttemptOutcome run_stage(const orch::StageSpec& s, int attempt, const orch::RunOptions& o) override {
-    ProcessSpec spec;
-    spec.argv.push_back(s.bin);
-    spec.argv.insert(spec.argv.end(), s.args.begin(), s.args.end());
-    spec.env = {{"AGENTQ_RUN_ID", run_id_},
-                {"AGENTQ_CANDIDATE_ID", o.candidate},
-                {"AGENTQ_STAGE", s.name},
-                {"AGENTQ_ATTEMPT", std::to_string(attempt)},
-                {"AGENTQ_OUT_DIR", out_dir_}};
-    if (!o.task.empty()) spec.env.emplace_back("AGENTQ_TASK", o.task);
-    for (const std::string& kv : s.env) {
-      const size_t eq = kv.find('=');
-      spec.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    spec.timeout_ms = static_cast<int>(o.timeout_ms);
-    spec.merge_stderr = true;
-    spec.capture_limit = 1u << 20;
-    spec.spawn_failure_as_result = true;
-    orch::AttemptOutcome out;
-    auto r = run_process(spec);
-    const std::string log = "logs/" + s.name + "-" + std::to_string(invocation_) + "-" + std::to_string(attempt) + ".log";
-    std::string text;
-    if (!r) {
-      out.started = false;
-      out.spawn_error = r.error().message;
-      text = r.error().message + "\n";
-    } else {
-      out.started = r->started;
-      out.spawn_errno = r->spawn_errno;
-      out.spawn_error = r->err;
-      while (!out.spawn_error.empty() && out.spawn_error.back() == '\n') out.spawn_error.pop_back();
-      out.exit_code = r->exit_code;
-      out.signal = r->signal;
-      out.timed_out = r->timed_out;
-      out.duration_ms = r->duration_ms;
-      text = r->out + r->err;
-      if (r->out_total > r->out.size()) text += "\n[truncated: " + std::to_string(r->out_total) + " bytes of output]\n";
-    }
-    if (write_file_atomic(out_dir_ + "/" + log, text)) out.log = log;
-    if (out.started && !out.timed_out && out.exit_code == 0) {
-      for (const std::string& path : s.expected_artifacts) {
-        auto content = path_exists(path) ? read_file(path) : Result<std::string>(fail(Error::io("missing")));
-        out.artifacts.emplace_back(path, content ? std::optional<std::string>(*content) : std::nullopt);
-      }
-    }
-    return out;
-  }
-
-  void sleep_ms(int64_t ms) override { agentq::sleep_ms(static_cast<long>(ms)); }
-
-  Status save_checkpoint(const orch::Checkpoint& c) override {
-    return write_file_atomic(out_dir_ + "/" + orch::kCheckpointFile, orch::checkpoint_json(c).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-  }
-
-  Result<orch::GateInputs> gates(const orch::RunOptions& o) override {
-    if (o.task.empty()) {
-      orch::GateInputs in;
-      in.source = "flags";
-      in.policy.status = o.policy_status;
-      in.ci.status = o.ci_status;
-      in.review.status = o.review_status;
-      return in;
-    }
-    // Read again: the executor may have recorded evidence, a handoff or reviews meanwhile.
-    AGENTQ_TRY(queue_->load());
-    const Task* t = queue_->defs().task(o.task);
-    if (!t) return fail(Error::unknown_task(o.task));
-    const TaskState& ts = queue_->state().task(o.task);
-    RepoFacts facts = gather_facts(*queue_, ts.handoff ? ts.handoff->commit : std::string(), false);
-    return orch::gates_from_queue(queue_->state(), queue_->defs(), *t, facts);
-  }
-
-  std::string now() override { return now_rfc3339(); }
-
-  void set_run_id(std::string id) { run_id_ = std::move(id); }
-
- private:
-  std::string out_dir_;
-  int invocation_;
-  Queue* queue_;
-  std::string run_id_;
-};
-
-// With --task: the gates and the run become events on the queue, with ids derived from the run
-// id and invocation, so recording the same invocation twice is a no-op.
-Result<std::vector<std::string>> record_run(Context& ctx, Queue& q, const std::string& actor, const orch::Report& r) {
-  std::vector<std::string> ids;
-  const std::string prefix = r.run_id + "-" + std::to_string(r.invocation);
-  std::string role;
-  if (const Actor* a = q.defs().actor(actor)) role = coordinator_role_of(q.defs(), *a);
-  for (const orch::GateDecision& g : r.gates) {
-    Event e;
-    e.type = EventType::gate;
-    e.id = prefix + "-gate-" + g.gate;
-    e.actor = actor;
-    e.role = role;
-    e.task = r.task;
-    e.run = r.run_id;
-    e.gate = g.gate;
-    e.passed = g.passed;
-    e.state = g.status;
-    if (g.code) e.codes.push_back(std::string(code_name(*g.code)));
-    for (Code c : g.causes) e.codes.push_back(std::string(code_name(c)));
-    e.reason = run_clip(g.detail);
-    auto w = q.write(e);
-    if (!w) return fail(w.error());
-    report_written(ctx, *w);
-    ids.push_back(w->event.id);
-  }
-  Event e;
-  e.type = EventType::run;
-  e.id = prefix + "-run";
-  e.actor = actor;
-  e.role = role;
-  e.task = r.task;
-  e.run = r.run_id;
-  e.state = r.paused ? "paused" : r.terminal_state;
-  e.codes = r.blocked_reason_codes;
-  for (const orch::StageExecution& s : r.stages) {
-    if (s.error.empty()) continue;
-    e.stage = s.stage;
-    e.codes.push_back(s.error_code);
-    e.reason = s.error;
-  }
-  if (!r.error.empty()) {
-    e.codes.push_back(r.error_code);
-    e.reason = r.error;
-  }
-  if (r.paused) e.reason = r.paused_reason;
-  e.reason = run_clip(e.reason);
-  auto w = q.write(e);
-  if (!w) return fail(w.error());
-  report_written(ctx, *w);
-  ids.push_back(w->event.id);
-  return ids;
-}
 
 void print_report(Context& ctx, const orch::Report& r, const std::string& out_dir) {
   if (!ctx.out.text()) return;
@@ -314,9 +167,8 @@ int run_run(Invocation& in) {
   }
   ++cp.invocation;
 
-  RunEnvironment env(out_dir, cp.invocation, queue);
-  env.set_run_id(cp.run_id);
-  orch::Report report = orch::run_invocation(cp, env, resume);
+  auto env = stage_environment(out_dir, cp.invocation, queue, cp.run_id);
+  orch::Report report = orch::run_invocation(cp, *env, resume);
   json doc = orch::report_json(report);
   Status written = write_file_atomic(out_dir + "/" + orch::kReportFile, doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   if (!written) {
@@ -325,12 +177,15 @@ int run_run(Invocation& in) {
   }
   std::vector<std::string> events;
   if (queue) {
-    auto ids = record_run(ctx, *queue, actor, report);
-    if (!ids) {
+    auto recorded = record_run(*queue, actor, report);
+    if (!recorded) {
       print_report(ctx, report, out_dir);
-      return ctx.out.error(ids.error());
+      return ctx.out.error(recorded.error());
     }
-    events = *ids;
+    for (const Written& w : *recorded) {
+      report_written(ctx, w);
+      events.push_back(w.event.id);
+    }
   }
   if (ctx.out.json_mode) {
     json j = {{"ok", report.terminal_state == "done"}, {"out_dir", out_dir}, {"events", events}};

@@ -3,6 +3,7 @@
 #include "cmd/common.h"
 #include "core/merge_ready.h"
 #include "gitstore/claim_store.h"
+#include "gitstore/merge.h"
 
 namespace agentq::cli {
 
@@ -45,7 +46,7 @@ int run_set_status(Invocation& in) {
     const TaskState& ts = q->state().task(task);
     if (e.commit.empty() && ts.handoff) e.commit = ts.handoff->commit;
     // Done needs merge-ready for the handoff commit (and that commit on base): list every item.
-    RepoFacts facts = gather_facts(*q, "", true);
+    RepoFacts facts = repo_facts(*q, "", true);
     auto items = merge_ready_items(q->state(), q->defs(), *t, facts, true);
     if (!items.empty()) {
       print_items(ctx, task, items);

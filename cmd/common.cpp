@@ -1,9 +1,9 @@
 #include "cmd/common.h"
 
+#include "core/ids.h"
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
 #include "gitstore/git_config.h"
-#include "gitstore/worktrees.h"
 
 namespace agentq::cli {
 
@@ -12,8 +12,6 @@ std::string lane_branch(const Definitions& d, const std::string& role, int lane)
   if (r && r->lanes > 1) return "agent/" + role + "-" + std::to_string(lane);
   return "agent/" + role;
 }
-
-std::string short_id(const std::string& id) { return id.substr(0, 12); }
 
 json event_json(const Event& e) { return json::parse(encode_json(e)); }
 
@@ -113,10 +111,8 @@ json finding_json(const Finding& f) {
 }
 
 Error finding_error(const Finding& f) {
-  const bool note = f.code == Code::NOTE_WITHOUT_EVENT || f.code == Code::EVENT_WITHOUT_NOTE ||
-                    f.code == Code::NOTE_MISMATCH || f.code == Code::NOT_MERGED;
   Error e(f.code, f.message, {}, f.fix);
-  if (!f.commit.empty()) e.where = Location::in_commit(f.commit, note ? "commit" : "refs/agent-queue/log");
+  if (!f.commit.empty()) e.where = Location::in_commit(f.commit, f.in_log ? "refs/agent-queue/log" : "commit");
   e.where.task = f.task;
   return e;
 }
@@ -142,30 +138,6 @@ Acting acting_on(Queue& q, const std::string& actor, const std::string& task) {
   const Task* t = q.defs().task(task);
   a.role = !ts.role.empty() ? ts.role : (t ? t->role : "");
   return a;
-}
-
-RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree) {
-  RepoFacts f;
-  const std::string base = q.state().base, remote = q.defs().policy.remote;
-  std::optional<std::string> tip;
-  if (!remote.empty()) {
-    tip = q.repo().ref("refs/remotes/" + remote + "/" + base);
-    if (tip) f.base_name = remote + "/" + base;
-  }
-  if (!tip) {
-    tip = q.repo().ref("refs/heads/" + base);
-    f.base_name = base;
-  }
-  if (tip && !commit.empty()) f.based_on_base = q.repo().is_ancestor(*tip, commit);
-  if (check_worktree && !q.repo().is_bare()) {
-    auto dirty = dirty_paths(q.repo());
-    if (dirty) {
-      f.worktree_clean = dirty->empty();
-      for (size_t i = 0; i < dirty->size() && i < 3; ++i) f.dirty += (i ? ", " : "") + (*dirty)[i].substr(3);
-      if (dirty->size() > 3) f.dirty += ", …";
-    }
-  }
-  return f;
 }
 
 size_t print_items(Context& ctx, const std::string& task, const std::vector<ReadyItem>& items) {

@@ -7,6 +7,7 @@
 #include "cmd/output.h"
 #include "core/definitions.h"
 #include "core/event.h"
+#include "core/ids.h"
 #include "core/merge_ready.h"
 #include "core/state.h"
 #include "gitstore/queue.h"
@@ -16,12 +17,10 @@ namespace agentq::cli {
 // The default lane branch: agent/<role>, or agent/<role>-<lane> when the role has several lanes.
 std::string lane_branch(const Definitions& d, const std::string& role, int lane);
 
-std::string short_id(const std::string& id);
-
 json event_json(const Event& e);
 json task_json(const Definitions& d, const QueueState& s, const std::string& task);
 json finding_json(const Finding& f);
-// A finding as an Error (for printing): located at its event commit, or the annotated commit for notes.
+// A finding as an Error (for printing): located at its commit, in the log or in the repository.
 Error finding_error(const Finding& f);
 
 // How the actor acts on a task: as the owner (this worktree holds the claim: its id is taken
@@ -32,10 +31,6 @@ struct Acting {
   bool owner = false;
 };
 Acting acting_on(Queue& q, const std::string& actor, const std::string& task);
-
-// What only the repository can say for merge-ready: whether `commit` contains the tip of
-// <remote>/<base> (or the local base without a remote) and whether this work tree is clean.
-RepoFacts gather_facts(Queue& q, const std::string& commit, bool check_worktree);
 
 // Prints merge-ready items as diagnostics; returns how many there were.
 size_t print_items(Context& ctx, const std::string& task, const std::vector<ReadyItem>& items);

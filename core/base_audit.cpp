@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/glob.h"
+#include "core/ids.h"
 
 namespace agentq {
 
@@ -38,7 +39,7 @@ BaseAudit audit_base(const QueueState& s, const Definitions& d, const std::vecto
       ReadyItem i;
       i.code = Code::UNTRACKED_BASE_COMMIT;
       i.commit = c.id;
-      i.message = c.id.substr(0, 12) + " reached " + d.policy.base + " by an override of " + o->second->task + " by " +
+      i.message = short_id(c.id) + " reached " + d.policy.base + " by an override of " + o->second->task + " by " +
                   o->second->actor + ": " + o->second->reason;
       i.fix = "review it after the fact and mark " + o->second->task + " done when merge-ready";
       audit.overridden.push_back(std::move(i));
@@ -60,11 +61,11 @@ BaseAudit audit_base(const QueueState& s, const Definitions& d, const std::vecto
     i.commit = c.id;
     auto open = open_work.find(c.id);
     if (open != open_work.end()) {
-      i.message = c.id.substr(0, 12) + " on " + d.policy.base + " is work of " + open->second + ", which is " +
+      i.message = short_id(c.id) + " on " + d.policy.base + " is work of " + open->second + ", which is " +
                   std::string(to_string(s.task(open->second).status)) + ", not done";
       i.fix = "finish it ('git agentq merge-ready " + open->second + "', then set-status done) or revert the commit";
     } else {
-      i.message = c.id.substr(0, 12) + " on " + d.policy.base + " belongs to no task";
+      i.message = short_id(c.id) + " on " + d.policy.base + " belongs to no task";
       i.fix = "land work through a task ('git agentq merge'), exempt it in policy.exempt, or revert it";
     }
     audit.untracked.push_back(std::move(i));

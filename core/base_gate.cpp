@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ids.h"
+
 namespace agentq {
 
 std::vector<std::string> merge_ready_tasks(const QueueState& s, const Definitions& d) {
@@ -80,7 +82,7 @@ GateResult judge_base_commits(const QueueState& s, const Definitions& d, const s
     }
     if (!g.task_items.empty()) {
       g.why = g.task_items.front();
-      g.why.message = i.commit.substr(0, 12) + " is work of " + g.task + ", which is not merge-ready: " + g.why.message;
+      g.why.message = short_id(i.commit) + " is work of " + g.task + ", which is not merge-ready: " + g.why.message;
       g.why.commit = i.commit;
     } else {
       g.why = std::move(i);
@@ -91,7 +93,7 @@ GateResult judge_base_commits(const QueueState& s, const Definitions& d, const s
 }
 
 std::optional<ReadyItem> judge_release(const QueueState& s, const Definitions& d, const std::string& tip, bool in_base) {
-  const std::string rel = d.policy.release, base = d.policy.base, sha = tip.substr(0, 12);
+  const std::string rel = d.policy.release, base = d.policy.base, sha = short_id(tip);
   ReadyItem i;
   i.commit = tip;
   if (!in_base) {

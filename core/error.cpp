@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/ids.h"
+
 namespace agentq {
 namespace {
 
@@ -45,7 +47,7 @@ std::string Location::str() const {
       if (col > 0) out += ":" + std::to_string(col);
     }
   } else if (!commit.empty()) {
-    out = (ref.empty() ? std::string("commit") : ref) + "@" + commit.substr(0, 12);
+    out = (ref.empty() ? std::string("commit") : ref) + "@" + short_id(commit);
   } else if (!ref.empty()) {
     out = ref;
   }

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "core/flat_json.h"
+#include "core/ids.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 
@@ -241,8 +242,6 @@ std::string one_line(std::string_view s, size_t max) {
   }
   return sanitize_utf8(out);
 }
-
-std::string short_id(const std::string& commit) { return commit.substr(0, 12); }
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ids.h"
 #include "core/signature.h"
 
 namespace agentq {
@@ -21,8 +22,6 @@ Lane make_lane(const Role& r, int lane, const std::string& prefix) {
 }
 
 bool lane_role(const Role& r) { return r.kind == RoleKind::delivery || r.kind == RoleKind::review; }
-
-std::string short_commit(const std::string& id) { return id.substr(0, 12); }
 
 std::string join(const std::vector<std::string>& v, size_t max = 5) {
   std::string out;
@@ -116,7 +115,7 @@ std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, 
   }
   if (!facts.unpushed.empty()) {
     std::vector<std::string> ids;
-    for (const auto& c : facts.unpushed) ids.push_back(short_commit(c));
+    for (const auto& c : facts.unpushed) ids.push_back(short_id(c));
     const std::string where = facts.remote.empty() ? facts.base_name : facts.base_name + " or " + facts.remote;
     items.push_back({Code::UNPUSHED_COMMITS,
                      "branch " + lane.branch + " has " + std::to_string(facts.unpushed.size()) +

@@ -1,12 +1,11 @@
 #include "core/merge_ready.h"
 
 #include "core/evidence.h"
+#include "core/ids.h"
 #include "core/routing.h"
 
 namespace agentq {
 namespace {
-
-std::string short_id(const std::string& c) { return c.substr(0, 12); }
 
 ReadyItem item(Code code, std::string message, std::string fix, std::string commit = {}, std::string role = {}) {
   ReadyItem i;

@@ -3,14 +3,13 @@
 #include <algorithm>
 
 #include "core/evidence.h"
+#include "core/ids.h"
 #include "core/merge_ready.h"
 #include "core/routing.h"
 #include "core/rules.h"
 
 namespace agentq {
 namespace {
-
-std::string short_commit(const std::string& c) { return c.substr(0, 12); }
 
 Error refuse(Code code, std::string msg, const std::string& task, std::string fix = {}) {
   Error e(code, std::move(msg), {}, std::move(fix));
@@ -143,8 +142,8 @@ Status check_status(const QueueState& s, const Event& e, const Definitions& d, c
                        "pass --commit SHA (the handoff commit, merged into " + d.policy.base + ")"));
   if (e.commit != ts.handoff->commit)
     return fail(refuse(Code::EVENT_INVALID,
-                       "done names " + short_commit(e.commit) + " but the handoff is at " +
-                           short_commit(ts.handoff->commit),
+                       "done names " + short_id(e.commit) + " but the handoff is at " +
+                           short_id(ts.handoff->commit),
                        t.id, "mark done the commit that was handed off and reviewed"));
   // The items the log itself can decide; the work tree and the remote tip are checked by
   // `merge` when it runs.
@@ -159,7 +158,7 @@ Status check_status(const QueueState& s, const Event& e, const Definitions& d, c
   // force-push of base must not turn an old done into an illegal event and cascade through the
   // lanes it freed. That the commit is still on base today is a cross-check (validate, git-check).
   if (auto merged = repo.is_ancestor(e.commit, e.defs); merged && !*merged)
-    return fail(refuse(Code::NOT_MERGED, "commit " + short_commit(e.commit) + " is not reachable from " + d.policy.base, t.id,
+    return fail(refuse(Code::NOT_MERGED, "commit " + short_id(e.commit) + " is not reachable from " + d.policy.base, t.id,
                        "merge it into " + d.policy.base + " first (git agentq merge " + t.id + ")"));
   return {};
 }
@@ -177,12 +176,12 @@ Status check_handoff(const QueueState& s, const Event& e, const Definitions& d, 
     if (!found) return fail(refuse(Code::EVENT_INVALID, "handoff lists evidence " + id + ", which " + t.id + " does not have", t.id));
   }
   if (auto anc = repo.is_ancestor(e.merge_base, e.commit); anc && !*anc)
-    return fail(refuse(Code::EVENT_INVALID, "merge base " + short_commit(e.merge_base) + " is not an ancestor of " +
-                                                short_commit(e.commit), t.id));
+    return fail(refuse(Code::EVENT_INVALID, "merge base " + short_id(e.merge_base) + " is not an ancestor of " +
+                                                short_id(e.commit), t.id));
   // The file list decides review routing and risk: it must be what the commits say.
   if (auto files = repo.changed_files(e.merge_base, e.commit); files && *files != e.files)
     return fail(refuse(Code::EVENT_INVALID,
-                       "the handoff's files do not match " + short_commit(e.merge_base) + ".." + short_commit(e.commit), t.id,
+                       "the handoff's files do not match " + short_id(e.merge_base) + ".." + short_id(e.commit), t.id,
                        "hand off with git agentq, which computes them"));
   if (t.kind == TaskKind::defect) {
     if (e.root_cause.empty() || e.owning_file.empty() || e.proof_command.empty())
@@ -191,10 +190,10 @@ Status check_handoff(const QueueState& s, const Event& e, const Definitions& d, 
                          "hand off with --root-cause TEXT --owning-file PATH --proof-command CMD"));
     if (auto exists = repo.path_exists(e.commit, e.owning_file); exists && !*exists)
       return fail(refuse(Code::ROOT_CAUSE_MISSING,
-                         "owning file " + e.owning_file + " does not exist at " + short_commit(e.commit), t.id));
+                         "owning file " + e.owning_file + " does not exist at " + short_id(e.commit), t.id));
     if (!command_passed(ts, e.proof_command, e.commit))
       return fail(refuse(Code::ROOT_CAUSE_MISSING,
-                         "the proof command `" + e.proof_command + "` has no passing evidence on " + short_commit(e.commit),
+                         "the proof command `" + e.proof_command + "` has no passing evidence on " + short_id(e.commit),
                          t.id, "run it and record it: 'git agentq evidence " + t.id + " --command … --exit-code 0'"));
   }
   if (is_high_risk(d, t, e.files)) {
@@ -202,7 +201,7 @@ Status check_handoff(const QueueState& s, const Event& e, const Definitions& d, 
       if (!has_passing_kind(ts, e.commit, kind))
         return fail(refuse(Code::REALITY_CHECK_MISSING,
                            t.id + " is high-risk and needs passing code_anchor and runtime evidence on " +
-                               short_commit(e.commit) + " (no " + kind + ")",
+                               short_id(e.commit) + " (no " + kind + ")",
                            t.id, "git agentq evidence " + t.id + " --kind " + kind + " --command CMD --exit-code 0"));
   }
   return {};
@@ -222,7 +221,7 @@ Status check_review(const QueueState& s, const Event& e, const Definitions& d, c
                        "review after the next handoff"));
   if (e.commit != ts.handoff->commit)
     return fail(refuse(Code::REVIEW_STALE,
-                       "the handoff under review is " + short_commit(ts.handoff->commit) + ", not " + short_commit(e.commit),
+                       "the handoff under review is " + short_id(ts.handoff->commit) + ", not " + short_id(e.commit),
                        t.id, "review " + ts.handoff->commit));
   if (e.decision == "approved") {
     if (auto conflict = review_conflict(s, d, t, e.actor, e.role, e.exception_note))
@@ -278,7 +277,7 @@ Status check_promote(const Event& e, const Definitions& d, RepoView& repo) {
     return fail(Error(Code::EVENT_INVALID, "promote names release '" + e.release + "' but policy.release is '" +
                                                d.policy.release + "'"));
   if (auto in = repo.is_ancestor(e.commit, e.defs); in && !*in)
-    return fail(Error(Code::RELEASE_NOT_IN_BASE, short_commit(e.commit) + " is not reachable from " + d.policy.base, {},
+    return fail(Error(Code::RELEASE_NOT_IN_BASE, short_id(e.commit) + " is not reachable from " + d.policy.base, {},
                       "promote a commit that " + d.policy.base + " already has"));
   for (const std::string& t : e.tasks)
     if (!d.task(t)) return fail(Error::unknown_task(t));
@@ -299,14 +298,14 @@ const Task* task_or_null(const Definitions& d, const Event& e) { return e.task.e
 Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, const Event& e, RepoView& repo) {
   auto pos = repo.base_position(e.defs);
   if (!pos)
-    return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_commit(e.defs) +
+    return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_id(e.defs) +
                                                ", which is not on the first-parent history of " +
                                                (s.base.empty() ? e.base : s.base)));
   // Positions are relative to this run's base tip, so the previous event's is looked up again.
   auto last = s.last_defs.empty() ? std::nullopt : repo.base_position(s.last_defs);
   if (last && *pos < *last)
-    return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_commit(e.defs) +
-                                               ", older than the previous event's " + short_commit(s.last_defs)));
+    return fail(Error(Code::EVENT_INVALID, "event names definitions commit " + short_id(e.defs) +
+                                               ", older than the previous event's " + short_id(s.last_defs)));
   return repo.definitions_at(e.defs);
 }
 
@@ -319,7 +318,7 @@ Result<bool> recorded(const QueueState& s, const Event& e, uint64_t hash) {
   auto c = s.id_commits.find(e.id);
   return fail(Error(Code::DUPLICATE_EVENT_ID,
                     "event id " + e.id + " is already used by a different event" +
-                        (c == s.id_commits.end() ? "" : " (" + short_commit(c->second) + ")"),
+                        (c == s.id_commits.end() ? "" : " (" + short_id(c->second) + ")"),
                     {}, "use a fresh id: re-sending is a no-op only for the identical event"));
 }
 
@@ -335,7 +334,7 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
   if (e.type == EventType::init) {
     if (s.initialised)
       return fail(Error(Code::ILLEGAL_TRANSITION, "the queue is already initialised (init event " +
-                                                      short_commit(s.init_commit) + ")"));
+                                                      short_id(s.init_commit) + ")"));
     if (e.base != d.policy.base)
       return fail(Error(Code::EVENT_INVALID, "init names base '" + e.base + "' but policy.base is '" + d.policy.base + "'"));
     return {};
@@ -542,6 +541,7 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
     f.message = err.message;
     f.fix = err.fix;
     f.commit = entry.commit;
+    f.in_log = true;
     if (entry.event) {
       f.event_id = entry.event->id;
       f.task = entry.event->task;

@@ -59,7 +59,8 @@ struct TaskState {
 struct Finding {
   Code code = Code::EVENT_INVALID;
   std::string message;
-  std::string commit;    // the event commit
+  std::string commit;    // the commit it is about: an event's (in_log) or the repository's
+  bool in_log = false;   // `commit` is a commit of the queue log (an illegal event)
   std::string event_id;  // empty when the event could not be decoded
   std::string task;
   std::string fix;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ids.h"
 #include "gitstore/handles.h"
 
 namespace agentq {
@@ -24,11 +25,11 @@ Result<std::string> find_base_tip(const Repo& repo, const std::string& base, con
 }
 
 Result<Definitions> load_definitions_at(const Repo& repo, const std::string& commit) {
-  const std::string where = std::string(kDefsPath) + "@" + commit.substr(0, 12);
+  const std::string where = std::string(kDefsPath) + "@" + short_id(commit);
   auto text = repo.read_path(commit, kDefsPath);
   if (!text) return fail(text.error());
   if (!*text)
-    return fail(Error(Code::DEF_INVALID, std::string("commit ") + commit.substr(0, 12) + " has no " + kDefsPath,
+    return fail(Error(Code::DEF_INVALID, std::string("commit ") + short_id(commit) + " has no " + kDefsPath,
                       Location::in_file(where), "commit the queue definitions to the base branch"));
   return load_definitions(**text, where);
 }
@@ -194,10 +195,10 @@ Result<git::TreePtr> commit_tree(const Repo& repo, const std::string& commit) {
   git_oid oid;
   git_commit* c = nullptr;
   if (!git::parse_oid(commit, &oid) || git_commit_lookup(&c, repo.raw(), &oid) != 0)
-    return fail(git::last_error("cannot read commit " + commit.substr(0, 12)));
+    return fail(git::last_error("cannot read commit " + short_id(commit)));
   git::CommitPtr cp(c);
   git_tree* t = nullptr;
-  if (git_commit_tree(&t, c) != 0) return fail(git::last_error("cannot read the tree of " + commit.substr(0, 12)));
+  if (git_commit_tree(&t, c) != 0) return fail(git::last_error("cannot read the tree of " + short_id(commit)));
   return git::TreePtr(t);
 }
 
@@ -209,7 +210,7 @@ Result<git::DiffPtr> tree_diff(const Repo& repo, const std::string& from, const 
   git_diff* diff = nullptr;
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   if (git_diff_tree_to_tree(&diff, repo.raw(), a->get(), b->get(), &opts) != 0)
-    return fail(git::last_error("cannot diff " + from.substr(0, 12) + ".." + to.substr(0, 12)));
+    return fail(git::last_error("cannot diff " + short_id(from) + ".." + short_id(to)));
   return git::DiffPtr(diff);
 }
 

@@ -1,5 +1,6 @@
 #include "gitstore/history.h"
 
+#include "core/ids.h"
 #include "gitstore/git_repo_view.h"
 #include "gitstore/handles.h"
 
@@ -16,7 +17,7 @@ Result<FirstParentWalk> first_parent_since(const Repo& repo, const std::string& 
     git_oid oid;
     git_commit* raw = nullptr;
     if (!git::parse_oid(current, &oid) || git_commit_lookup(&raw, repo.raw(), &oid) != 0)
-      return fail(git::last_error("cannot read commit " + current.substr(0, 12)));
+      return fail(git::last_error("cannot read commit " + short_id(current)));
     git::CommitPtr c(raw);
     BaseCommit bc;
     bc.id = current;
@@ -45,7 +46,7 @@ Result<std::vector<BaseCommit>> commits_added(const Repo& repo, const std::strin
   git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL);
   git_oid oid;
   if (!git::parse_oid(tip, &oid) || git_revwalk_push(w, &oid) != 0)
-    return fail(git::last_error("cannot read commit " + tip.substr(0, 12)));
+    return fail(git::last_error("cannot read commit " + short_id(tip)));
   for (const std::string& h : hide) {
     git_oid hid;
     if (h.empty() || !git::parse_oid(h, &hid) || !repo.has_object(h)) continue;

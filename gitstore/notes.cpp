@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/ids.h"
 #include "core/notes_view.h"
 #include "gitstore/event_log.h"
 #include "gitstore/handles.h"
@@ -227,14 +228,14 @@ Result<std::vector<Finding>> check_notes(const Repo& repo, const std::vector<Log
   };
   for (const auto& [commit, blob] : actual) {
     if (!expected.count(commit))
-      finding(Code::NOTE_WITHOUT_EVENT, commit, "note on " + commit.substr(0, 12) + " names no event of the log");
+      finding(Code::NOTE_WITHOUT_EVENT, commit, "note on " + short_id(commit) + " names no event of the log");
   }
   for (const auto& [commit, lines] : expected) {
     auto a = actual.find(commit);
     if (a == actual.end()) {
       for (const auto& l : lines)
         finding(Code::EVENT_WITHOUT_NOTE, commit,
-                "event " + l.event_id + " names " + commit.substr(0, 12) + " but the commit has no agentq note",
+                "event " + l.event_id + " names " + short_id(commit) + " but the commit has no agentq note",
                 l.event_id);
       continue;
     }
@@ -255,11 +256,11 @@ Result<std::vector<Finding>> check_notes(const Repo& repo, const std::vector<Log
         continue;
       }
       finding(Code::EVENT_WITHOUT_NOTE, commit,
-              "event " + l.event_id + " is missing from the note on " + commit.substr(0, 12), l.event_id);
+              "event " + l.event_id + " is missing from the note on " + short_id(commit), l.event_id);
     }
     for (const auto& extra : have) {
       (void)extra;
-      finding(Code::NOTE_WITHOUT_EVENT, commit, "the note on " + commit.substr(0, 12) + " has a line no event wrote");
+      finding(Code::NOTE_WITHOUT_EVENT, commit, "the note on " + short_id(commit) + " has a line no event wrote");
     }
   }
   if (findings.empty())

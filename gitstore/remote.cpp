@@ -213,7 +213,7 @@ Status configure_queue_refspecs(Repo& repo, const std::string& remote) {
   return {};
 }
 
-Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std::string& base) {
+Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std::string& base, const FetchScope& scope) {
   if (!remote_configured(repo, remote))
     return fail(Error(Code::NO_REMOTE, "'" + remote + "' is not a configured remote of this repository", {},
                       "git remote add " + remote + " URL"));
@@ -226,10 +226,14 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
   // until its lock is old enough to be cleared.
   const auto give_up = std::chrono::steady_clock::now() + stale_lock_grace() + std::chrono::seconds(3);
   for (int attempt = 0;; ++attempt) {
-    std::vector<std::string> args = {"fetch",          "--quiet",        "--prune", "--no-tags", "--no-write-fetch-head",
-                                     "--no-recurse-submodules", "--end-of-options", remote};
+    std::vector<std::string> args = {"fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
+                                     "--no-recurse-submodules"};
+    if (scope.unshallow && git_repository_is_shallow(repo.raw()) == 1) args.push_back("--unshallow");
+    args.push_back("--end-of-options");
+    args.push_back(remote);
     args.insert(args.end(), specs.begin(), specs.end());
-    if (with_base) args.push_back("+" + base_ref + ":" + tracking_ref(remote, base_ref));
+    if (scope.all_branches) args.push_back("+" + std::string(kHeadsPrefix) + "*:refs/remotes/" + remote + "/*");
+    else if (with_base) args.push_back("+" + base_ref + ":" + tracking_ref(remote, base_ref));
     auto r = run_transport(repo, args);
     if (!r) return fail(r.error());
     if (r->exit_code == 0 && !r->timed_out) break;

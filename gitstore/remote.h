@@ -31,11 +31,18 @@ struct RemoteRefs {
   std::optional<std::string> log, notes, base;
 };
 
-// Fetches the queue refs, the notes and refs/heads/<base> into their tracking refs (pruning
-// tracking refs of queue refs the remote no longer has), and reads them back.
+// What else a fetch of the queue brings.
+struct FetchScope {
+  bool all_branches = false;  // every branch into refs/remotes/<remote>/* (ci-check's audits)
+  bool unshallow = false;     // deepen a shallow clone to the whole history first
+};
+
+// Fetches the queue refs, the notes and refs/heads/<base> (or every branch) into their
+// tracking refs (pruning tracking refs the remote no longer has), and reads them back.
 // Errors (exit 4, nothing local changed but tracking refs): NO_REMOTE, REMOTE_UNREACHABLE,
 // REMOTE_AUTH_FAILED, GIT_ERROR.
-Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std::string& base);
+Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std::string& base,
+                               const FetchScope& scope = {});
 
 // Fetches refs/heads/<branch> into its tracking ref and returns its value on the remote
 // (nullopt: the remote has no such branch). Errors as fetch_queue.

@@ -1,5 +1,6 @@
 #include "gitstore/repo.h"
 
+#include "core/ids.h"
 #include "gitstore/handles.h"
 #include "gitstore/process.h"
 
@@ -112,7 +113,7 @@ Result<std::string> Repo::merge_base(const std::string& a, const std::string& b)
   git_oid oa, ob, out;
   if (!git::parse_oid(a, &oa) || !git::parse_oid(b, &ob)) return fail(Error::git("bad commit id"));
   int rc = git_merge_base(&out, raw(), &oa, &ob);
-  if (rc == GIT_ENOTFOUND) return fail(Error::git("no common ancestor of " + a.substr(0, 12) + " and " + b.substr(0, 12)));
+  if (rc == GIT_ENOTFOUND) return fail(Error::git("no common ancestor of " + short_id(a) + " and " + short_id(b)));
   if (rc != 0) return fail(git::last_error("cannot compute the merge base"));
   return git::oid_str(out);
 }

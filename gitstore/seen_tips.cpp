@@ -1,5 +1,6 @@
 #include "gitstore/seen_tips.h"
 
+#include "core/ids.h"
 #include "gitstore/system.h"
 
 namespace agentq {
@@ -26,10 +27,10 @@ Status check_seen_tip(const Repo& repo, const std::string& name, const std::opti
   if (!seen) return {};
   if (tip && (*tip == *seen || repo.is_ancestor(*seen, *tip))) return {};
   return fail(Error(Code::NON_FAST_FORWARD,
-                    what + (tip ? " no longer contains " : " is gone; it was at ") + seen->substr(0, 12) +
+                    what + (tip ? " no longer contains " : " is gone; it was at ") + short_id(*seen) +
                         ", a tip this clone saw: its history was rewritten",
                     Location::in_commit(*seen, what),
-                    "restore it (git update-ref / git push " + seen->substr(0, 12) +
+                    "restore it (git update-ref / git push " + short_id(*seen) +
                         ":refs/agent-queue/log); if the rewrite was intended, delete " + seen_tip_path(repo, name)));
 }
 

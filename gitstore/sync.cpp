@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "core/ids.h"
 #include "core/notes_view.h"
 #include "gitstore/notes.h"
 #include "gitstore/pending.h"
@@ -388,7 +389,7 @@ Result<std::optional<RefUpdate>> base_move(Queue::Impl& q, const std::string& ta
   const auto& theirs = q.remote_refs.base;
   if (theirs && !q.repo->is_ancestor(*theirs, target))
     return fail(Error(Code::NON_FAST_FORWARD,
-                      q.remote + "/" + q.base + " is at " + theirs->substr(0, 12) + ", which " + target.substr(0, 12) +
+                      q.remote + "/" + q.base + " is at " + short_id(*theirs) + ", which " + short_id(target) +
                           " does not contain",
                       {}, "fetch, and check and merge again"));
   AGENTQ_TRY(q.repin_base(target));

@@ -100,7 +100,7 @@ TEST_CASE("ci-check: a clean queue passes in every format, from a fresh shallow 
   CHECK(code == 0);
   CHECK(j["ok"] == true);
   CHECK(j["remote"] == "origin");
-  CHECK(j["checks"].size() == 8);
+  CHECK(j["checks"].size() == 9);  // fetch, queue, and the seven audit sections
   for (const auto& c : j["checks"]) CHECK(c["ok"] == true);
   Run text = o.sb.aq(ci, {"ci-check"});
   CHECK(text.code == 0);
@@ -108,7 +108,7 @@ TEST_CASE("ci-check: a clean queue passes in every format, from a fresh shallow 
   Run junit = o.sb.aq(ci, {"ci-check", "--format", "junit", "--output", o.sb.path("report.xml")});
   CHECK(junit.code == 0);
   std::string xml = o.sb.read("report.xml");
-  CHECK(xml.find("<testsuites name=\"git-agentq ci-check\" tests=\"8\" failures=\"0\"") != std::string::npos);
+  CHECK(xml.find("<testsuites name=\"git-agentq ci-check\" tests=\"9\" failures=\"0\"") != std::string::npos);
   CHECK(xml.find("<testcase classname=\"git-agentq.ci-check\" name=\"replay\">") != std::string::npos);
   CHECK(o.sb.git_ok(ci, {"rev-parse", "--is-shallow-repository"}) == "false");  // unshallowed first
   // ci-check never moves the clone's own refs
@@ -231,4 +231,25 @@ TEST_CASE("override: humans only, audited, noted on the commit, accepted by ci-c
   CHECK(j["ok"] == true);
   REQUIRE(j["notices"].size() == 1);
   CHECK(j["notices"][0]["message"].get<std::string>().find("override of T2 by alice: prod down, INC-42") != std::string::npos);
+}
+
+TEST_CASE("ci-check and validate: a task open in the log but gone from the definitions is UNKNOWN_TASK", "[ci-check]") {
+  Origin o;
+  REQUIRE(o.sb.aq(o.coord, {"claim", "T2", "--actor", "dev"}).code == 0);
+  std::string yaml = kCiYaml;
+  yaml.erase(yaml.find("  - { id: T2"));
+  o.sb.write("coord/.agentq/queue.yaml", yaml);
+  o.sb.git_ok(o.coord, {"commit", "-q", "-am", "drop T2 while it is claimed"});
+  o.sb.git_ok(o.coord, {"push", "-q", "origin", "main"});
+  int code = -1;
+  auto j = o.check(o.ci_clone(), {}, &code);
+  CHECK(code == 1);
+  CHECK(codes_of(j) == std::set<std::string>{"UNKNOWN_TASK"});
+  for (const auto& c : j["checks"])
+    if (c["name"] == "declared") CHECK(c["items"][0]["task"] == "T2");
+  Run v = o.sb.aq(o.coord, {"validate", "--json"});
+  CHECK(v.code == 1);
+  auto findings = nlohmann::json::parse(v.out)["findings"];
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["code"] == "UNKNOWN_TASK");
 }
