@@ -159,9 +159,18 @@ struct Error {
   static Error invalid_event(std::string msg);
 };
 
+// A value or the Error why there is none. [[nodiscard]]: a dropped result is a dropped error,
+// so the compiler finds every caller that ignores one; where ignoring is right, the caller
+// says so with (void) and a comment why.
 template <class T>
-using Result = tl::expected<T, Error>;
-using Status = tl::expected<void, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using Base = tl::expected<T, Error>;
+  using Base::Base;
+  Result(const Base& b) : Base(b) {}     // NOLINT: implicit, like tl::expected itself
+  Result(Base&& b) : Base(std::move(b)) {}  // NOLINT
+};
+using Status = Result<void>;
 
 inline tl::unexpected<Error> fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
 inline tl::unexpected<Error> fail(Code c, std::string msg, Location loc = {}, std::string fix = {}) {

@@ -361,6 +361,27 @@ Status check_event(const QueueState& s, const Event& e, const Definitions& d, Re
   }
 }
 
+Result<Judgement> judge_new_event(const QueueState& s, const Event& e, RepoView& repo, SignerView* signer) {
+  Judgement j;
+  auto dup = already_recorded(s, e);
+  if (!dup) return fail(dup.error());
+  if (*dup) {
+    j.noop = true;
+    return j;
+  }
+  auto defs = definitions_for(s, e, repo);
+  if (!defs) return fail(defs.error());
+  j.defs = *defs;
+  std::optional<SignatureCheck> identity;
+  if (signer) {
+    auto id = writer_identity(**defs, e.actor, *signer);
+    if (!id) return fail(id.error());
+    identity = *id;
+  }
+  AGENTQ_TRY(check_event(s, e, **defs, repo, identity ? &*identity : nullptr));
+  return j;
+}
+
 void apply_event(QueueState& s, const Event& e, const std::string& commit) { apply(s, e, commit, content_hash(e)); }
 
 namespace {

@@ -40,6 +40,18 @@ Result<bool> already_recorded(const QueueState& s, const Event& e);
 Status check_event(const QueueState& s, const Event& e, const Definitions& d, RepoView& repo,
                    const SignatureCheck* sig = nullptr);
 
+// The one judgement a writer makes of a new event against state `s`, before it signs and
+// writes it: idempotency (`noop`: the identical event is already in the log), the definitions it
+// names, then with `signer` the writer's identity first (writer_identity: a wrong key is
+// SIGNER_MISMATCH whatever else is wrong), then check_event. Without `signer` the signature is
+// not judged (an event another actor signs later). The validator re-judges every event the
+// same way on replay, so writers and the validator always agree.
+struct Judgement {
+  bool noop = false;
+  std::shared_ptr<const Definitions> defs;  // what it was judged under (null when noop)
+};
+Result<Judgement> judge_new_event(const QueueState& s, const Event& e, RepoView& repo, SignerView* signer);
+
 // Applies an event that passed check_event.
 void apply_event(QueueState& s, const Event& e, const std::string& commit);
 

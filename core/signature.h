@@ -2,8 +2,12 @@
 // happens in gitstore; core decides whether the verified key is the one the actor declared.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/definitions.h"
+#include "core/error.h"
 
 namespace agentq {
 
@@ -23,5 +27,29 @@ struct SignatureCheck {
 // True when the key an actor declares is the verified signer's: ssh keys compare by type and
 // base64 blob (the comment is ignored), OpenPGP keys by fingerprint (case-insensitive).
 bool same_key(std::string_view declared, std::string_view verified);
+
+// True for a public key in ssh's text form ("ssh-ed25519 AAAA…", "ecdsa-…", "sk-…", or git's
+// "key::" literal): what an actor declares when it signs with ssh.
+bool is_ssh_public_key(std::string_view key);
+
+// What a writer would sign with, read by gitstore from git config and the key files.
+class SignerView {
+ public:
+  struct Config {
+    std::string format;       // gpg.format: "ssh" or "openpgp"
+    bool configured = false;  // user.signingkey is set
+  };
+  virtual ~SignerView() = default;
+  virtual Result<Config> config() = 0;
+  // The configured key's public identity as the verifier would report it for an actor that
+  // declares `declared_key` (State::good with `key`); an error when it cannot be read.
+  virtual Result<SignatureCheck> identity(const std::string& declared_key) = 0;
+};
+
+// Whether this writer may sign as `actor` under `d`: nullopt when `d` does not require
+// signing; else the identity check_event judges, or SIGNER_MISMATCH when the actor declares no
+// key, a key of another kind than gpg.format, or a key other than the configured one. Writers
+// ask before anything is signed or written, so a wrong key is reported whatever else is wrong.
+Result<std::optional<SignatureCheck>> writer_identity(const Definitions& d, const std::string& actor, SignerView& signer);
 
 }  // namespace agentq

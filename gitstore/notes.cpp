@@ -9,6 +9,7 @@
 #include "core/notes_view.h"
 #include "gitstore/event_log.h"
 #include "gitstore/handles.h"
+#include "gitstore/retry.h"
 
 namespace agentq {
 namespace {
@@ -162,17 +163,19 @@ Result<NotesUpdate> build_notes(Repo& repo, const std::string& log_tip, const st
 }
 
 Result<NotesUpdate> update_notes(Repo& repo, const std::string& log_tip, bool force_rebuild, const std::string& notes_ref) {
-  for (int attempt = 0; attempt < 20; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<NotesUpdate>> {
     std::optional<std::string> current = repo.ref(notes_ref);
     auto built = build_notes(repo, log_tip, force_rebuild ? std::nullopt : current);
-    if (!built) return built;
+    if (!built) return fail(built.error());
     if (force_rebuild) built->rebuilt = true;
-    if (built->tip.empty() || (current && built->tip == *current)) return built;
+    if (built->tip.empty() || (current && built->tip == *current)) return std::optional<NotesUpdate>(*built);
     auto cas = compare_and_swap(repo, notes_ref, built->tip, current, "agentq: notes for the queue log");
     if (!cas) return fail(cas.error());
-    if (*cas == CasOutcome::moved) return built;
-  }
-  return fail(Error(Code::NON_FAST_FORWARD, std::string(notes_ref) + " keeps moving; try again"));
+    // Lost: another writer moved the notes; the result is deterministic, so re-read and rebuild.
+    return *cas == CasOutcome::moved ? std::optional<NotesUpdate>(*built) : std::nullopt;
+  };
+  return with_retries<NotesUpdate>(retry_policy(), attempt,
+                                   Error(Code::NON_FAST_FORWARD, std::string(notes_ref) + " keeps moving; try again"));
 }
 
 Result<std::vector<Finding>> check_notes(const Repo& repo, const std::vector<LogEntry>& log,

@@ -8,6 +8,7 @@
 #include "gitstore/event_log.h"
 #include "gitstore/handles.h"
 #include "gitstore/queue_impl.h"
+#include "gitstore/retry.h"
 #include "gitstore/system.h"
 
 namespace agentq {
@@ -44,8 +45,8 @@ void apply_pending(QueueState& s, const std::vector<LogEntry>& pending, GitRepoV
   for (const LogEntry& entry : pending) {
     if (!entry.event) continue;
     const Event e = as_published_now(*entry.event, view);
-    auto dup = check_new_event(s, e, view);
-    if (dup && !*dup) apply_event(s, e, entry.commit);
+    auto j = judge_new_event(s, e, view, nullptr);
+    if (j && !j->noop) apply_event(s, e, entry.commit);
   }
 }
 
@@ -71,26 +72,28 @@ Result<std::optional<std::string>> rechain(Repo& repo, const std::string& tip, c
 }  // namespace
 
 Status trim_pending(Repo& repo, const std::string& ref, const std::string& seen) {
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<bool>> {
     auto current = repo.ref(ref);
-    if (!current) return {};
+    if (!current) return std::optional<bool>(true);
     if (*current == seen) {
       auto del = delete_ref_matching(repo, ref, seen);
       if (!del) return fail(del.error());
-      if (*del == CasOutcome::moved) return {};
-      continue;
+      return *del == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
     }
     // Someone rewrote the chain: it is theirs now.
-    if (!repo.is_ancestor(seen, *current)) return {};
+    if (!repo.is_ancestor(seen, *current)) return std::optional<bool>(true);
     auto rest = rechain(repo, *current, seen);
     if (!rest) return fail(rest.error());
-    if (!*rest) return {};
+    if (!*rest) return std::optional<bool>(true);
     auto cas = compare_and_swap(repo, ref, **rest, current, "agentq: keep the events written during sync");
     if (!cas) return fail(cas.error());
-    if (*cas == CasOutcome::moved) return {};
-    sleep_ms(random_between(1, 20));
-  }
-  return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving while sync trimmed it", {}, "run 'git agentq sync' again"));
+    return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
+  };
+  auto done = with_retries<bool>(retry_policy(), attempt,
+                                 Error(Code::NON_FAST_FORWARD, ref + " kept moving while sync trimmed it", {},
+                                       "run 'git agentq sync' again"));
+  if (!done) return fail(done.error());
+  return {};
 }
 
 Result<std::vector<std::string>> hand_over_pending(Repo& repo, const std::vector<LogEntry>& entries) {
@@ -101,8 +104,7 @@ Result<std::vector<std::string>> hand_over_pending(Repo& repo, const std::vector
   }
   for (const std::string& actor : actors) {
     const std::string ref = pending_ref(actor);
-    for (int attempt = 0;; ++attempt) {
-      if (attempt == 50) return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving", {}, "run 'git agentq sync' again"));
+    auto attempt = [&](int) -> Result<std::optional<bool>> {
       const auto tip = repo.ref(ref);
       auto have = read_pending(repo, ref);
       if (!have) return fail(have.error());
@@ -118,12 +120,14 @@ Result<std::vector<std::string>> hand_over_pending(Repo& repo, const std::vector
         if (!c) return fail(c.error());
         parent = *c;
       }
-      if (parent == tip) break;
+      if (parent == tip) return std::optional<bool>(true);
       auto cas = compare_and_swap(repo, ref, *parent, tip, "agentq: events sync could not re-sign");
       if (!cas) return fail(cas.error());
-      if (*cas == CasOutcome::moved) break;
-      sleep_ms(random_between(1, 20));
-    }
+      return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
+    };
+    auto done = with_retries<bool>(retry_policy(), attempt,
+                                   Error(Code::NON_FAST_FORWARD, ref + " kept moving", {}, "run 'git agentq sync' again"));
+    if (!done) return fail(done.error());
   }
   return actors;
 }
@@ -134,8 +138,7 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
   int valid = 0;
   if (git_reference_name_is_valid(&valid, ref.c_str()) != 0 || !valid)
     return fail(Error::usage("actor '" + e.actor + "' cannot name a git ref, so it cannot write offline"));
-  constexpr int kAttempts = 200;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<Written>> {
     AGENTQ_TRY(advance_to(repo->ref(kLogRef)));
     const auto tip = repo->ref(ref);
     auto pending = read_pending(*repo, ref);
@@ -147,36 +150,35 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
     if (prepare) AGENTQ_TRY(prepare(e, trial, *defs));
     // Pending events are signed too (so `git verify-commit` works on them); sync re-creates
     // and re-signs them when it publishes them under the definitions of that moment.
-    Signer* signer = nullptr;
-    auto dup = check_new_event(trial, e, *view, signing_for_writes(), &signer);
-    if (!dup) return fail(dup.error());
+    auto admitted = admit(*this, trial, e, true);
+    if (!admitted) return fail(admitted.error());
     Written w;
     w.event = e;
     w.pending_ref = ref;
-    if (*dup) {
+    if (admitted->noop) {
       w.noop = true;
       w.commit = trial.id_commits.at(e.id);
       for (const LogEntry& p : *pending) w.pending |= p.commit == w.commit;
-      return w;
+      return std::optional<Written>(std::move(w));
     }
-    auto commit = create_event_commit(*repo, e, tip, attachments, signer);
+    auto commit = create_event_commit(*repo, e, tip, attachments, admitted->signer);
     if (!commit) return fail(commit.error());
     auto cas = compare_and_swap(*repo, ref, *commit, tip, "agentq: pending " + subject_line(e));
     if (!cas) return fail(cas.error());
-    if (*cas == CasOutcome::lost) {
-      sleep_ms(random_between(1, std::min(5L << std::min(attempt, 5), 100L)));
-      continue;
-    }
+    if (*cas == CasOutcome::lost) return std::optional<Written>();
     // The command shows the state as it will be once published; the next read replays afresh.
     apply_event(trial, e, *commit);
     state = std::move(trial);
     state_tip.clear();
     w.commit = *commit;
     w.pending = true;
-    return w;
-  }
-  return fail(Error(Code::NON_FAST_FORWARD, ref + " kept moving under " + std::to_string(kAttempts) + " attempts to write",
-                    {}, "try again"));
+    return std::optional<Written>(std::move(w));
+  };
+  const RetryPolicy p = retry_policy();
+  return with_retries<Written>(
+      p, attempt,
+      Error(Code::NON_FAST_FORWARD, ref + " kept moving under " + std::to_string(p.attempts) + " attempts to write", {},
+            "try again"));
 }
 
 }  // namespace agentq

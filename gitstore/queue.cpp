@@ -5,6 +5,7 @@
 #include "core/notes_view.h"
 #include "gitstore/notes.h"
 #include "gitstore/queue_impl.h"
+#include "gitstore/retry.h"
 #include "gitstore/system.h"
 
 namespace agentq {
@@ -183,27 +184,18 @@ void Queue::Impl::flush_verifier() {
   }
 }
 
-Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view, Signing* signing,
-                             Signer** signer) {
-  if (signer) *signer = nullptr;
-  auto dup = already_recorded(s, e);
-  if (!dup || *dup) return dup;
-  auto defs = definitions_for(s, e, view);
-  if (!defs) return fail(defs.error());
-  std::optional<SignatureCheck> identity;
-  if (signing) {
-    // Identity before the state rules: a wrong key is SIGNER_MISMATCH whatever else is wrong.
-    auto id = signing->identity(**defs, e.actor);
-    if (!id) return fail(id.error());
-    identity = *id;
+Result<Admitted> admit(Queue::Impl& q, const QueueState& s, const Event& e, bool sign) {
+  Signing* signing = sign ? q.signing_for_writes() : nullptr;
+  auto j = judge_new_event(s, e, *q.view, signing);
+  if (!j) return fail(j.error());
+  Admitted a;
+  a.noop = j->noop;
+  if (signing && !j->noop) {
+    auto signer = signing->signer(*j->defs);
+    if (!signer) return fail(signer.error());
+    a.signer = *signer;
   }
-  AGENTQ_TRY(check_event(s, e, **defs, view, identity ? &*identity : nullptr));
-  if (signing && signer) {
-    auto sg = signing->signer(**defs);
-    if (!sg) return fail(sg.error());
-    *signer = *sg;
-  }
-  return false;
+  return a;
 }
 
 Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
@@ -225,49 +217,44 @@ Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments
 }
 
 Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare) {
-  constexpr int kAttempts = 200;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<Written>> {
     auto tip = repo->ref(kLogRef);
     if (!tip && e.type != EventType::init)
       return fail(Error(Code::NO_QUEUE, std::string(kLogRef) + " disappeared", {}, "run 'git agentq init'"));
     if (tip) AGENTQ_TRY(advance_to(*tip));
+    // Gather what the judgement needs, judge once, then sign and write.
     e.at = now_rfc3339();
     e.defs = view->base_tip();
     if (prepare) AGENTQ_TRY(prepare(e, state, *defs));
-    Signer* signer = nullptr;
-    auto dup = check_new_event(state, e, *view, signing_for_writes(), &signer);
-    if (!dup) return fail(dup.error());
-    if (*dup) {
-      Written w;
+    auto admitted = admit(*this, state, e, true);
+    if (!admitted) return fail(admitted.error());
+    Written w;
+    w.event = e;
+    if (admitted->noop) {
       w.noop = true;
-      w.event = e;
       w.commit = state.id_commits.at(e.id);
-      return w;
+      return std::optional<Written>(std::move(w));
     }
-
-    auto commit = create_event_commit(*repo, e, tip, attachments, signer);
+    auto commit = create_event_commit(*repo, e, tip, attachments, admitted->signer);
     if (!commit) return fail(commit.error());
     auto cas = compare_and_swap(*repo, kLogRef, *commit, tip, "agentq: " + subject_line(e));
     if (!cas) return fail(cas.error());
-    if (*cas == CasOutcome::lost) {
-      // Another writer moved the log: back off (bounded, jittered), re-read, re-check.
-      sleep_ms(random_between(1, std::min(5L << std::min(attempt, 5), 100L)));
-      continue;
-    }
+    if (*cas == CasOutcome::lost) return std::optional<Written>();  // another writer moved the log
     AGENTQ_TRY(advance_to(*commit));
-    Written w;
     w.commit = *commit;
-    w.event = e;
     if (!named_commits(e).empty()) {
       // Catch the notes up to the log as it is now, which may already hold later events.
       auto notes = update_notes(*repo, repo->ref(kLogRef).value_or(*commit));
       if (!notes) w.notes_warning = notes.error().message;
     }
-    return w;
-  }
-  return fail(Error(Code::NON_FAST_FORWARD,
-                    std::string(kLogRef) + " kept moving under " + std::to_string(kAttempts) + " attempts to write",
-                    {}, "try again"));
+    return std::optional<Written>(std::move(w));
+  };
+  const RetryPolicy p = retry_policy();
+  return with_retries<Written>(p, attempt,
+                               Error(Code::NON_FAST_FORWARD,
+                                     std::string(kLogRef) + " kept moving under " + std::to_string(p.attempts) +
+                                         " attempts to write",
+                                     {}, "try again"));
 }
 
 }  // namespace agentq

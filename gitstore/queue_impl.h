@@ -59,12 +59,13 @@ struct Queue::Impl {
   Result<SyncReport> sync(const std::string& actor);
 };
 
-// The event checks every writer runs, in order, against state `s`: idempotency (true: the
-// identical event is already there), then the definitions it names and the rules.
-// With `signing`, identity (the configured key against the one declared for the actor) is
-// checked first, and `*signer` is set to the signer the event must be written with (null when
-// the event's definitions do not require signing).
-Result<bool> check_new_event(const QueueState& s, const Event& e, GitRepoView& view, Signing* signing = nullptr,
-                             Signer** signer = nullptr);
+// Judges a new event against state `s` (core's judge_new_event, with this clone's signing
+// configuration when `sign`) and names the signer to write it with (null when its definitions
+// do not require signing, or without `sign`).
+struct Admitted {
+  bool noop = false;
+  Signer* signer = nullptr;
+};
+Result<Admitted> admit(Queue::Impl& q, const QueueState& s, const Event& e, bool sign);
 
 }  // namespace agentq

@@ -220,32 +220,16 @@ Result<GitSigner*> Signing::get() {
   return signer_.get();
 }
 
-Result<std::optional<SignatureCheck>> Signing::identity(const Definitions& d, const std::string& actor) {
-  if (!d.policy.require_signed) return std::optional<SignatureCheck>();
-  const Actor* a = d.actor(actor);
-  if (!a) return std::optional<SignatureCheck>();  // check_identity reports UNKNOWN_ACTOR
-  if (a->key.empty())
-    return fail(Error(Code::SIGNER_MISMATCH, "policy.require_signed is true but " + actor + " declares no key", {},
-                      "declare the actor's public key in actors." + actor + ".key"));
+Result<SignerView::Config> Signing::config() {
   auto s = get();
   if (!s) return fail(s.error());
-  // A key of the other kind can never match; say which setting is wrong instead of failing
-  // inside the wrong program.
-  const bool declared_ssh = literal_ssh_key(trim(a->key)) || a->key.rfind("ecdsa-", 0) == 0 || a->key.rfind("sk-", 0) == 0;
-  if (!(*s)->config().key.empty() && declared_ssh != ((*s)->config().format == "ssh"))
-    return fail(Error(Code::SIGNER_MISMATCH,
-                      actor + " declares " + (declared_ssh ? "an ssh" : "an OpenPGP") + " key but gpg.format is " +
-                          (*s)->config().format,
-                      {}, std::string("git config gpg.format ") + (declared_ssh ? "ssh" : "openpgp")));
-  auto id = (*s)->identity(a->key);
-  if (!id) return fail(id.error());
-  if (!same_key(a->key, id->key)) {
-    const std::string configured = (*s)->config().format == "ssh" ? id->key : "OpenPGP key " + id->detail;
-    return fail(Error(Code::SIGNER_MISMATCH,
-                      "the configured signing key (" + configured.substr(0, 80) + ") is not the key declared for " + actor,
-                      {}, "git config user.signingkey <the key of actors." + actor + ".key>, or act as the actor whose key it is"));
-  }
-  return std::optional<SignatureCheck>(*id);
+  return Config{(*s)->config().format, !(*s)->config().key.empty()};
+}
+
+Result<SignatureCheck> Signing::identity(const std::string& declared_key) {
+  auto s = get();
+  if (!s) return fail(s.error());
+  return (*s)->identity(declared_key);
 }
 
 Result<Signer*> Signing::signer(const Definitions& d) {

@@ -54,13 +54,14 @@ class GitSigner : public Signer {
   std::string declared_for_check_;  // openpgp: the declared key the last identity() matched
 };
 
-// What writers need: the signer for events judged under definitions `d` (null when
-// policy.require_signed is off), created from git config on first use.
-class Signing {
+// What writers need: the configuration core's writer_identity judges (SignerView), and the
+// signer for events judged under definitions `d` (null when policy.require_signed is off),
+// created from git config on first use.
+class Signing : public SignerView {
  public:
   explicit Signing(const Repo& repo) : repo_(&repo) {}
-  // The identity check for `actor` under `d` (nullopt: signing not required), then the signer.
-  Result<std::optional<SignatureCheck>> identity(const Definitions& d, const std::string& actor);
+  Result<Config> config() override;
+  Result<SignatureCheck> identity(const std::string& declared_key) override;
   Result<Signer*> signer(const Definitions& d);
 
  private:

@@ -19,30 +19,13 @@
 #include "gitstore/pending.h"
 #include "gitstore/queue_impl.h"
 #include "gitstore/rejected.h"
+#include "gitstore/retry.h"
 #include "gitstore/seen_tips.h"
 #include "gitstore/signing.h"
 #include "gitstore/system.h"
 
 namespace agentq {
 namespace {
-
-constexpr int kDefaultAttempts = 24;
-constexpr long kBackoffBaseMs = 20;
-constexpr long kBackoffCapMs = 1000;
-
-int publish_attempts() {
-  if (auto v = env("AGENTQ_SYNC_ATTEMPTS")) {
-    try {
-      return std::clamp(std::stoi(*v), 1, 1000);
-    } catch (...) {
-    }
-  }
-  return kDefaultAttempts;
-}
-
-// Full jitter: a uniform wait in [0, min(cap, base * 2^attempt)], so writers that lost to the
-// same winner spread out instead of racing again in step.
-void back_off(int attempt) { sleep_ms(random_between(0, std::min(kBackoffCapMs, kBackoffBaseMs << std::min(attempt, 16)))); }
 
 // Where the local log stands against the remote's.
 struct Divergence {
@@ -126,34 +109,39 @@ struct Built {
 // events were replayed into the target; the old tip stays in the reflog).
 Status settle_local_log(Repo& repo, const std::optional<std::string>& seen, const std::string& target,
                         const std::string& message, std::vector<std::string>* warnings) {
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<bool>> {
     const auto current = repo.ref(kLogRef);
-    if (current && (*current == target || repo.is_ancestor(target, *current))) return {};
+    if (current && (*current == target || repo.is_ancestor(target, *current))) return std::optional<bool>(true);
     if (current != seen && current && !repo.is_ancestor(*current, target)) {
       warnings->push_back(std::string(kLogRef) + " gained local events during the sync; 'git agentq sync' publishes them");
-      return {};
+      return std::optional<bool>(true);
     }
     auto cas = compare_and_swap(repo, kLogRef, target, current, message);
     if (!cas) return fail(cas.error());
-    if (*cas == CasOutcome::moved) return {};
-    sleep_ms(random_between(1, 20));
-  }
-  return fail(Error(Code::NON_FAST_FORWARD, std::string(kLogRef) + " kept moving while it was being updated", {},
-                    "run 'git agentq sync'"));
+    return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
+  };
+  auto done = with_retries<bool>(retry_policy(), attempt,
+                                 Error(Code::NON_FAST_FORWARD, std::string(kLogRef) + " kept moving while it was being updated",
+                                       {}, "run 'git agentq sync'"));
+  if (!done) return fail(done.error());
+  return {};
 }
 
 // Points the local notes at the remote's (derived data: every clone computes the same commits),
 // unless they already contain them.
 Status adopt_notes(Repo& repo, const std::optional<std::string>& notes) {
   if (!notes) return {};
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<bool>> {
     const auto current = repo.ref(kNotesRef);
-    if (current && (*current == *notes || repo.is_ancestor(*notes, *current))) return {};
+    if (current && (*current == *notes || repo.is_ancestor(*notes, *current))) return std::optional<bool>(true);
     auto cas = compare_and_swap(repo, kNotesRef, *notes, current, "agentq: notes of the published log");
     if (!cas) return fail(cas.error());
-    if (*cas == CasOutcome::moved) return {};
-  }
-  return fail(Error(Code::NON_FAST_FORWARD, std::string(kNotesRef) + " kept moving", {}, "run 'git agentq sync'"));
+    return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
+  };
+  auto done = with_retries<bool>(retry_policy(), attempt,
+                                 Error(Code::NON_FAST_FORWARD, std::string(kNotesRef) + " kept moving", {}, "run 'git agentq sync'"));
+  if (!done) return fail(done.error());
+  return {};
 }
 
 bool identity_failure(Code c) {
@@ -197,23 +185,22 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
         continue;
       }
     }
-    Signer* signer = nullptr;
-    auto dup = check_new_event(s, e, *q.view, own ? q.signing_for_writes() : nullptr, &signer);
-    if (!dup) {
+    auto admitted = admit(q, s, e, own);
+    if (!admitted) {
       // This clone cannot sign as the actor: nothing is published, nothing is lost.
-      if (own && identity_failure(dup.error().code)) return fail(dup.error());
+      if (own && identity_failure(admitted.error().code)) return fail(admitted.error());
       r.event = *o.entry.event;
-      r.why = replay_refusal(e, dup.error());
+      r.why = replay_refusal(e, admitted.error());
       b.rejected.push_back(std::move(r));
       continue;
     }
-    if (*dup) {
+    if (admitted->noop) {
       b.dropped.push_back(e);
       continue;
     }
     auto tree = event_tree(*q.repo, o.entry.commit);
     if (!tree) return fail(tree.error());
-    auto commit = create_event_commit_with_tree(*q.repo, e, b.tip, *tree, signer);
+    auto commit = create_event_commit_with_tree(*q.repo, e, b.tip, *tree, admitted->signer);
     if (!commit) return fail(commit.error());
     apply_event(s, e, *commit);
     b.tip = *commit;
@@ -224,16 +211,15 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
     e.at = now_rfc3339();
     e.defs = q.view->base_tip();
     if (*fresh->prepare) AGENTQ_TRY((*fresh->prepare)(e, s, *q.defs));
-    Signer* signer = nullptr;
-    auto dup = check_new_event(s, e, *q.view, q.signing_for_writes(), &signer);
-    if (!dup) return fail(dup.error());
+    auto admitted = admit(q, s, e, true);
+    if (!admitted) return fail(admitted.error());
     Written w;
     w.event = e;
-    if (*dup) {
+    if (admitted->noop) {
       w.noop = true;
       w.commit = s.id_commits.at(e.id);
     } else {
-      auto commit = create_event_commit(*q.repo, e, b.tip, *fresh->attachments, signer);
+      auto commit = create_event_commit(*q.repo, e, b.tip, *fresh->attachments, admitted->signer);
       if (!commit) return fail(commit.error());
       w.commit = *commit;
       b.tip = *commit;
@@ -372,11 +358,16 @@ Status Queue::Impl::catch_up() {
   if (refs->log && local && *local != *refs->log && repo->is_ancestor(*local, *refs->log)) {
     // Only a copy of what the remote has: when it cannot move now (a lock), writes still build
     // on the remote's tip and the next fetch moves it.
-    std::vector<std::string> ignored;
-    (void)settle_local_log(*repo, local, *refs->log, "agentq: fast-forward to " + remote, &ignored);
+    std::vector<std::string> lagging;
+    if (auto st = settle_local_log(*repo, local, *refs->log, "agentq: fast-forward to " + remote, &lagging); !st)
+      lagging.push_back("the local " + std::string(kLogRef) + " stays behind " + remote + " for now: " + st.error().message);
+    for (std::string& w : lagging) load_warnings.push_back(std::move(w));
     local = repo->ref(kLogRef);
   }
-  if (local && local == refs->log) (void)adopt_notes(*repo, refs->notes);
+  if (local && local == refs->log)
+    if (auto st = adopt_notes(*repo, refs->notes); !st)
+      load_warnings.push_back("the local " + std::string(kNotesRef) + " stays behind " + remote + " for now: " +
+                              st.error().message);
   if (local && !state_tip.empty()) AGENTQ_TRY(advance_to(local));
   return {};
 }
@@ -401,9 +392,8 @@ Result<std::optional<RefUpdate>> base_move(Queue::Impl& q, const std::string& ta
 
 Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
                                              const WriteOptions& options) {
-  const int attempts = publish_attempts();
   bool lost = false;
-  for (int attempt = 0; attempt < attempts; ++attempt) {
+  auto attempt = [&](int) -> Result<std::optional<Written>> {
     if (!fetched) AGENTQ_TRY(catch_up());
     fetched = false;  // whatever happens now, the next attempt needs a fresh look
     auto move_base = base_move(*this, options.advance_base);
@@ -426,8 +416,7 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
       if (!pushed) return fail(pushed.error());
       if (*pushed == PushOutcome::stale) {
         lost = true;
-        back_off(attempt);
-        continue;
+        return std::optional<Written>();
       }
     }
     if (*move_base) remote_refs.base = (*move_base)->target;
@@ -436,12 +425,14 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
       w.warnings.push_back("an older local event could not be published (" + std::string(code_name(r.why.code)) +
                            ": " + r.why.message + "); it is kept in " + r.file);
     w.remote = remote;
-    return w;
-  }
-  return fail(Error(Code::NON_FAST_FORWARD,
-                    remote + " kept moving: every one of " + std::to_string(attempts) +
-                        " attempts to push lost to another writer",
-                    {}, "try again (nothing was published)"));
+    return std::optional<Written>(std::move(w));
+  };
+  const RetryPolicy p = retry_policy();
+  return with_retries<Written>(p, attempt,
+                               Error(Code::NON_FAST_FORWARD,
+                                     remote + " kept moving: every one of " + std::to_string(p.attempts) +
+                                         " attempts to push lost to another writer",
+                                     {}, "try again (nothing was published)"));
 }
 
 Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
@@ -456,7 +447,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
   SyncReport report;
   report.remote = remote;
   const auto before = repo->ref(kLogRef);
-  for (int attempt = 0, attempts = publish_attempts(); attempt < attempts; ++attempt) {
+  auto attempt = [&](int n) -> Result<std::optional<SyncReport>> {
     AGENTQ_TRY(catch_up());
     fetched = false;
     // A remote log that lost a tip this clone saw was rewritten (force-pushed): replaying our
@@ -466,7 +457,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     if (!local && !remote_refs.log)
       return fail(Error(Code::NO_QUEUE, "neither this repository nor " + remote + " has a queue", {},
                         "run 'git agentq init' (it publishes the queue to " + remote + ")"));
-    if (attempt == 0) {
+    if (n == 0) {
       // A clone that never ran init gets what init would have configured.
       AGENTQ_TRY(configure_queue_refspecs(*repo, remote));
       AGENTQ_TRY(repo->config_add_unique("notes.displayRef", kNotesRef));
@@ -475,7 +466,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     if (!local) {
       auto cas = compare_and_swap(*repo, kLogRef, *remote_refs.log, std::nullopt, "agentq: join the queue of " + remote);
       if (!cas) return fail(cas.error());
-      if (*cas == CasOutcome::lost) continue;
+      if (*cas == CasOutcome::lost) return std::optional<SyncReport>();
       AGENTQ_TRY(adopt_notes(*repo, remote_refs.notes));
       AGENTQ_TRY(advance_to(remote_refs.log));
       report.joined = true;
@@ -500,10 +491,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     if (!updates.empty()) {
       auto pushed = push_queue(*repo, remote, updates);
       if (!pushed) return fail(pushed.error());
-      if (*pushed == PushOutcome::stale) {
-        back_off(attempt);
-        continue;
-      }
+      if (*pushed == PushOutcome::stale) return std::optional<SyncReport>();
     }
     AGENTQ_TRY(land(*this, *b, local, notes, "agentq: sync with " + remote, &warnings));
     // Left untrimmed, the next sync finds these events on the remote and drops them.
@@ -525,12 +513,14 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
       auto signers = write_allowed_signers(*repo, *defs);
       if (!signers) report.warnings.push_back("the allowed-signers file was not written: " + signers.error().message);
     }
-    return report;
-  }
-  return fail(Error(Code::NON_FAST_FORWARD,
-                    remote + " kept moving: every one of " + std::to_string(publish_attempts()) +
-                        " attempts to push lost to another writer",
-                    {}, "run 'git agentq sync' again (nothing was lost: local events stay local until they land)"));
+    return std::optional<SyncReport>(std::move(report));
+  };
+  const RetryPolicy p = retry_policy();
+  return with_retries<SyncReport>(
+      p, attempt,
+      Error(Code::NON_FAST_FORWARD,
+            remote + " kept moving: every one of " + std::to_string(p.attempts) + " attempts to push lost to another writer",
+            {}, "run 'git agentq sync' again (nothing was lost: local events stay local until they land)"));
 }
 
 }  // namespace agentq
