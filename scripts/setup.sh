@@ -1,11 +1,24 @@
 #!/bin/sh
-# Installs everything git-agentq needs to build and test, from Debian packages. Idempotent.
+# Installs everything git-agentq needs to build, test, fuzz, package and demo, from Debian
+# packages. Idempotent. Every package is named: apt-get runs with --no-install-recommends, so
+# nothing a package merely recommends may be relied on (clang, for one, only recommends the
+# sanitizer and libFuzzer runtimes that scripts/fuzz.sh links against).
 set -eu
-PACKAGES="g++ cmake ninja-build pkg-config git ca-certificates
-  libgit2-dev libyaml-cpp-dev libcxxopts-dev nlohmann-json3-dev libexpected-dev catch2 libssl-dev
-  openssh-client gnupg gpgv man-db clang"
+# build: compilers, CMake, and the libraries (headers) git-agentq links
+BUILD="g++ cmake ninja-build pkg-config
+  libgit2-dev libyaml-cpp-dev libcxxopts-dev nlohmann-json3-dev libexpected-dev catch2 libssl-dev"
+# fuzz: clang, and its compiler runtime (libclang_rt.fuzzer, .asan, .ubsan)
+FUZZ="clang libclang-rt-dev"
+# run and test: the programs git-agentq and its tests start. git fetches over https with
+# ca-certificates; ssh-keygen (openssh-client) signs and verifies ssh signatures; gpg and gpgv
+# (gnupg) OpenPGP ones; `git help agentq` needs man-db; the tests look for leftover processes
+# with pgrep (procps).
+RUN="git ca-certificates openssh-client gnupg gpgv man-db procps"
+# package: CPack's .deb generator finds the shared-library dependencies with dpkg-shlibdeps
+# (dpkg-dev) and recognises executables with file.
+PACKAGE="dpkg-dev file"
 missing=""
-for p in $PACKAGES; do
+for p in $BUILD $FUZZ $RUN $PACKAGE; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
