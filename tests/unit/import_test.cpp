@@ -61,6 +61,15 @@ TEST_CASE("import: refusals", "[import]") {
   CHECK(deps.error().code == Code::DEP_NOT_DONE);
   auto signed_ = plan_import("policy: { base: main, require_signed: true }\ntasks: []\n", "q.yaml", "main");
   REQUIRE_FALSE(signed_);
+  // every spelling the definitions loader reads as true is refused the same way
+  for (const char* spelling : {"True", "TRUE"}) {
+    auto signed_too = plan_import(std::string("policy: { base: main, require_signed: ") + spelling + " }\ntasks: []\n",
+                                  "q.yaml", "main");
+    INFO(spelling);
+    REQUIRE_FALSE(signed_too);
+    CHECK(signed_too.error().code == Code::DEF_INVALID);
+    CHECK(signed_too.error().message.find("cannot sign") != std::string::npos);
+  }
   auto short_sha = plan_import("tasks:\n  - { id: A, role: r, status: done, owner: x, commit: abc123 }\n", "q.yaml", "main");
   REQUIRE_FALSE(short_sha);  // only the repository can resolve it
   auto resolved = plan_import("tasks:\n  - { id: A, role: r, status: done, owner: x, commit: abc123 }\n", "q.yaml", "main",
