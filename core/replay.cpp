@@ -33,7 +33,9 @@ Status check_identity(const Event& e, const Definitions& d, const SignatureCheck
   if (sig && d.policy.require_signed) {
     switch (sig->state) {
       case SignatureCheck::State::not_checked:
-        break;
+        return fail(Error(Code::UNSIGNED_EVENT,
+                          "the signature of the event by " + e.actor + " was not verified (policy.require_signed)", {},
+                          kVoidHint));
       case SignatureCheck::State::unsigned_:
         return fail(Error(Code::UNSIGNED_EVENT, "event by " + e.actor + " is not signed (policy.require_signed)", {},
                           kVoidHint));
@@ -557,7 +559,11 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   if (*dup) return;  // the identical event again (a retried write): a no-op
   auto defs = definitions_for(s, e, repo);
   if (!defs) return record(defs.error());
-  Status ok = check_event(s, e, **defs, repo, &entry.signature);
+  // The definitions decide whether the signature matters, as they decide everything else: no
+  // second reading of the YAML, and nothing to pay where signing is off.
+  std::optional<SignatureCheck> sig;
+  if ((*defs)->policy.require_signed) sig = repo.signature(entry.commit, e, **defs);
+  Status ok = check_event(s, e, **defs, repo, sig ? &*sig : nullptr);
   if (!ok) return record(ok.error());
   apply(s, e, entry.commit, hash);
 }

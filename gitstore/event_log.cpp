@@ -13,7 +13,7 @@ namespace {
 // The parts of a raw commit object the log reader needs. Parsing the object text directly
 // (instead of git_commit_lookup) skips libgit2's object cache and full parse: the log is read
 // once, front to back, and this is the hot path of every command. The signature is not
-// copied here: a Verifier that has the commit's result cached never needs it.
+// looked at here: the verifier reads the object again only when its cache has no verdict.
 struct RawCommit {
   std::vector<std::string_view> parents;  // hex ids
   std::string_view message;
@@ -71,7 +71,20 @@ bool split_signature(std::string_view data, std::string* signature, std::string*
   return true;
 }
 
-Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at, Verifier* verifier) {
+Result<std::string> read_commit_object(const Repo& repo, const std::string& commit) {
+  git_oid oid;
+  if (!git::parse_oid(commit, &oid)) return fail(Error::git("bad commit id " + commit));
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo.raw()) != 0) return fail(git::last_error("cannot open the object database"));
+  git::OdbPtr odb(raw_odb);
+  git_odb_object* obj_raw = nullptr;
+  if (git_odb_read(&obj_raw, odb.get(), &oid) != 0) return fail(git::last_error("cannot read commit " + commit));
+  git::OdbObjectPtr obj(obj_raw);
+  if (git_odb_object_type(obj_raw) != GIT_OBJECT_COMMIT) return fail(Error::git(commit + " is not a commit"));
+  return std::string(static_cast<const char*>(git_odb_object_data(obj_raw)), git_odb_object_size(obj_raw));
+}
+
+Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at) {
   LogSlice slice;
   git_oid oid;
   if (!git::parse_oid(tip, &oid)) return fail(Error::git("bad log tip " + tip));
@@ -103,7 +116,6 @@ Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::s
       if (ev) entry.event = std::move(*ev);
       else entry.error = ev.error();
     }
-    if (verifier) entry.signature = verifier->verify(SignedCommit{current, entry.event ? &*entry.event : nullptr, data});
     std::string parent = c.parents.empty() ? std::string() : std::string(c.parents.front());
     slice.entries.push_back(std::move(entry));
     if (parent.empty()) break;

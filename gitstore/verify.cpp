@@ -13,7 +13,7 @@
 
 #include "core/sshsig.h"
 #include "core/timeutil.h"
-#include "gitstore/git_repo_view.h"
+#include "gitstore/event_log.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
 #include "gitstore/temp_dir.h"
@@ -237,12 +237,6 @@ struct Cached {
   uint64_t text;  // hash of the key (good) or the detail (bad)
 };
 
-// What the definitions an event names say about signing.
-struct SigningPolicy {
-  bool require_signed = false;
-  std::shared_ptr<const Definitions> defs;
-};
-
 }  // namespace
 
 std::string signature_cache_path(const Repo& repo) { return repo.shared_state_dir() + "/signatures"; }
@@ -254,7 +248,6 @@ struct QueueVerifier::Impl {
   std::unordered_map<Oid, Cached, OidHash> results;
   std::unordered_map<uint64_t, std::string> texts;
   std::string pending;  // records not yet appended to the file
-  std::unordered_map<std::string, SigningPolicy> policies;  // defs commit -> policy
   std::vector<std::string> warnings;
   size_t verified = 0, cached = 0;
 
@@ -337,22 +330,6 @@ struct QueueVerifier::Impl {
     put_u64(&r, h);
     append_record(r);
   }
-
-  const SigningPolicy& policy(const std::string& defs) {
-    auto it = policies.find(defs);
-    if (it != policies.end()) return it->second;
-    SigningPolicy p;
-    // Most queues never sign: a definitions file that does not even mention the key cannot
-    // turn it on, and skipping the YAML parse keeps unsigned replays as fast as before.
-    auto text = repo->read_path(defs, kDefsPath);
-    const bool mentions = text && *text && (*text)->find("require_signed") != std::string::npos;
-    if (!mentions) return policies.emplace(defs, std::move(p)).first->second;
-    if (auto d = load_definitions_at(*repo, defs)) {
-      p.require_signed = d->policy.require_signed;
-      p.defs = std::make_shared<const Definitions>(std::move(*d));
-    }
-    return policies.emplace(defs, std::move(p)).first->second;
-  }
 };
 
 QueueVerifier::QueueVerifier(const Repo& repo, VerifyOptions options) : impl_(std::make_unique<Impl>()) {
@@ -362,15 +339,11 @@ QueueVerifier::QueueVerifier(const Repo& repo, VerifyOptions options) : impl_(st
 
 QueueVerifier::~QueueVerifier() = default;
 
-SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
+SignatureCheck QueueVerifier::verify(const std::string& commit, const Event& e, const Definitions& d) {
   Impl& m = *impl_;
-  if (!commit.event || commit.event->defs.empty()) return {};
-  // Judged as the event's own definitions say (DESIGN "Which definitions apply").
-  const SigningPolicy& p = m.policy(commit.event->defs);
-  if (!p.require_signed) return {};
   if (!m.loaded) m.load();
   Oid oid{};
-  const bool have_oid = hex_to_oid(commit.commit, &oid);
+  const bool have_oid = hex_to_oid(commit, &oid);
   if (have_oid) {
     auto it = m.results.find(oid);
     if (it != m.results.end()) {
@@ -382,8 +355,10 @@ SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
       return c;
     }
   }
+  auto raw = read_commit_object(*m.repo, commit);
+  if (!raw) return bad("", "the commit cannot be read: " + raw.error().message);  // not cached: says nothing
   std::string signature, signed_data;
-  if (!split_signature(commit.raw, &signature, &signed_data)) return bad("", "the commit object is malformed");
+  if (!split_signature(*raw, &signature, &signed_data)) return bad("", "the commit object is malformed");
   SignatureCheck c;
   bool cacheable = true;
   switch (signature_kind(signature)) {
@@ -397,9 +372,9 @@ SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
       break;
     }
     case SignatureKind::openpgp: {
-      const Actor* a = p.defs ? p.defs->actor(commit.event->actor) : nullptr;
+      const Actor* a = d.actor(e.actor);
       if (!a || a->key.empty() || signature_kind(a->key) == SignatureKind::ssh || a->key.rfind("ssh-", 0) == 0) {
-        c = bad("openpgp", "an OpenPGP signature, but the definitions declare no OpenPGP key for " + commit.event->actor);
+        c = bad("openpgp", "an OpenPGP signature, but the definitions declare no OpenPGP key for " + e.actor);
       } else {
         bool env_fail = false;
         c = verify_openpgp_signature(signature, signed_data, a->key, &env_fail);
