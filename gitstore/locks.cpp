@@ -10,15 +10,10 @@
 
 namespace agentq {
 
-std::chrono::milliseconds stale_lock_grace() {
-  if (auto v = env("AGENTQ_STALE_LOCK_MS")) {
-    try {
-      long ms = std::stol(*v);
-      if (ms >= 0) return std::chrono::milliseconds(ms);
-    } catch (...) {
-    }
-  }
-  return std::chrono::seconds(10);
+Result<std::chrono::milliseconds> stale_lock_grace() {
+  auto ms = env_int("AGENTQ_STALE_LOCK_MS", 10 * 1000, 0, 24L * 3600 * 1000);
+  if (!ms) return fail(ms.error());
+  return std::chrono::milliseconds(*ms);
 }
 
 bool clear_stale_lock(const std::string& lock) {
@@ -29,7 +24,8 @@ bool clear_stale_lock(const std::string& lock) {
   clock_gettime(CLOCK_REALTIME, &now);
   const long long age_ms = (static_cast<long long>(now.tv_sec) - st.st_mtim.tv_sec) * 1000 +
                            (static_cast<long long>(now.tv_nsec) - st.st_mtim.tv_nsec) / 1000000;
-  if (age_ms < stale_lock_grace().count()) return false;
+  auto grace = stale_lock_grace();
+  if (!grace || age_ms < grace->count()) return false;
   return unlink(lock.c_str()) == 0 || errno == ENOENT;
 }
 

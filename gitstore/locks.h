@@ -11,10 +11,12 @@
 #include <optional>
 #include <string>
 
+#include "core/error.h"
+
 namespace agentq {
 
-// AGENTQ_STALE_LOCK_MS, default 10 s.
-std::chrono::milliseconds stale_lock_grace();
+// AGENTQ_STALE_LOCK_MS, default 10 s; USAGE when it is not a number of milliseconds.
+Result<std::chrono::milliseconds> stale_lock_grace();
 
 // Removes `lock` when it is older than the grace period. True when it is gone (removed now,
 // or already).

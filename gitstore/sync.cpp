@@ -29,14 +29,10 @@ constexpr int kDefaultAttempts = 24;
 constexpr long kBackoffBaseMs = 20;
 constexpr long kBackoffCapMs = 1000;
 
-int publish_attempts() {
-  if (auto v = env("AGENTQ_SYNC_ATTEMPTS")) {
-    try {
-      return std::clamp(std::stoi(*v), 1, 1000);
-    } catch (...) {
-    }
-  }
-  return kDefaultAttempts;
+Result<int> publish_attempts() {
+  auto n = env_int("AGENTQ_SYNC_ATTEMPTS", kDefaultAttempts, 1, 1000);
+  if (!n) return fail(n.error());
+  return static_cast<int>(*n);
 }
 
 // Full jitter: a uniform wait in [0, min(cap, base * 2^attempt)], so writers that lost to the
@@ -400,7 +396,9 @@ Result<std::optional<RefUpdate>> base_move(Queue::Impl& q, const std::string& ta
 
 Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
                                              const WriteOptions& options) {
-  const int attempts = publish_attempts();
+  auto allowed = publish_attempts();
+  if (!allowed) return fail(allowed.error());
+  const int attempts = *allowed;
   bool lost = false;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     if (!fetched) AGENTQ_TRY(catch_up());
@@ -455,7 +453,10 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
   SyncReport report;
   report.remote = remote;
   const auto before = repo->ref(kLogRef);
-  for (int attempt = 0, attempts = publish_attempts(); attempt < attempts; ++attempt) {
+  auto allowed = publish_attempts();
+  if (!allowed) return fail(allowed.error());
+  const int attempts = *allowed;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
     AGENTQ_TRY(catch_up());
     fetched = false;
     // A remote log that lost a tip this clone saw was rewritten (force-pushed): replaying our
@@ -527,7 +528,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     return report;
   }
   return fail(Error(Code::NON_FAST_FORWARD,
-                    remote + " kept moving: every one of " + std::to_string(publish_attempts()) +
+                    remote + " kept moving: every one of " + std::to_string(attempts) +
                         " attempts to push lost to another writer",
                     {}, "run 'git agentq sync' again (nothing was lost: local events stay local until they land)"));
 }
