@@ -268,6 +268,34 @@ Status ensure_reflog(Repo& repo, const std::string& ref) {
   return {};
 }
 
+namespace {
+
+// A ref update failed with GIT_ELOCKED. libgit2 1.5.1 reports that when `<ref>.lock` exists
+// (for create, create_matching and delete) and, when a packed ref is deleted, when
+// packed-refs.lock does: whichever is there is judged (gitstore/locks.h). `lost` tells the
+// caller to re-read and retry; a lock that stays in the way is an error naming it.
+Result<CasOutcome> locked_out(const Repo& repo, const std::string& ref) {
+  for (const std::string& lock : {repo.common_dir() + ref + ".lock", repo.common_dir() + "packed-refs.lock"}) {
+    auto check = clear_stale_lock(repo, lock);
+    if (!check) return fail(check.error());
+    switch (check->outcome) {
+      case LockCheck::Outcome::gone:
+        continue;
+      case LockCheck::Outcome::removed:
+      case LockCheck::Outcome::busy:
+        return CasOutcome::lost;
+      case LockCheck::Outcome::stuck: {
+        Error e = check->why;
+        e.message = "cannot update " + ref + ": " + e.message;
+        return fail(e);
+      }
+    }
+  }
+  return CasOutcome::lost;  // the lock went away meanwhile
+}
+
+}  // namespace
+
 Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,
                                     const std::optional<std::string>& expected, const std::string& reflog_message) {
   AGENTQ_TRY(ensure_reflog(repo, ref));
@@ -284,14 +312,10 @@ Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const st
   }
   git::RefPtr holder(out);
   if (rc == 0) return CasOutcome::moved;
+  // By libgit2's codes, never its message text (which can be a stale one from an earlier call):
+  // EMODIFIED the ref is not at `expected`, EEXISTS it exists when it should not.
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) return CasOutcome::lost;
-  // libgit2 reports some lock conflicts as plain errors from the filesystem backend.
-  const git_error* err = git_error_last();
-  if (rc == GIT_ELOCKED || (err && err->message && std::string(err->message).find("lock") != std::string::npos)) {
-    // A writer that died holding the lock would block this ref for good; the caller retries.
-    clear_stale_lock(repo.common_dir() + ref + ".lock");
-    return CasOutcome::lost;
-  }
+  if (rc == GIT_ELOCKED) return locked_out(repo, ref);
   return fail(git::last_error("cannot update " + ref));
 }
 
@@ -306,8 +330,8 @@ Result<CasOutcome> delete_ref_matching(Repo& repo, const std::string& ref, const
   // libgit2 deletes only while the ref still has the value it was looked up with.
   rc = git_reference_delete(raw);
   if (rc == 0) return CasOutcome::moved;
-  if (rc == GIT_ELOCKED) clear_stale_lock(repo.common_dir() + ref + ".lock");
-  if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED) return CasOutcome::lost;
+  if (rc == GIT_EMODIFIED) return CasOutcome::lost;
+  if (rc == GIT_ELOCKED) return locked_out(repo, ref);
   return fail(git::last_error("cannot delete " + ref));
 }
 

@@ -64,7 +64,9 @@ Result<std::string> event_tree(const Repo& repo, const std::string& commit);
 // The attachments of an event commit (every blob of its tree, by path).
 Result<std::vector<Attachment>> read_attachments(const Repo& repo, const std::string& commit);
 
-enum class CasOutcome { moved, lost };  // lost: the ref moved (or was locked) under us
+// lost: the ref moved, or another writer holds its lock, under us (re-read and retry). A lock
+// that stays in the way (gitstore/locks.h) is an error naming it.
+enum class CasOutcome { moved, lost };
 
 // Moves `ref` from `expected` (nullopt = must not exist) to `target`, writing a reflog entry.
 Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,

@@ -224,10 +224,11 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
   const std::string base_ref = std::string(kHeadsPrefix) + base;
   bool with_base = !base.empty();
   // Another fetch of this repository may hold a tracking ref for a moment; a dead one holds it
-  // until its lock is old enough to be cleared.
+  // until its lock is old enough to be cleared (gitstore/locks.h says which locks ever are).
   auto grace = stale_lock_grace();
   if (!grace) return fail(grace.error());
   const auto give_up = std::chrono::steady_clock::now() + *grace + std::chrono::seconds(3);
+  std::optional<Error> in_the_way;  // the last lock found busy
   for (int attempt = 0;; ++attempt) {
     std::vector<std::string> args = {"fetch",          "--quiet",        "--prune", "--no-tags", "--no-write-fetch-head",
                                      "--no-recurse-submodules", "--end-of-options", remote};
@@ -243,16 +244,31 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
       continue;
     }
     if (local_ref_contention(l)) {
-      auto lock = lock_named_in(r->err);
-      if (lock && clear_stale_lock(*lock)) continue;
+      if (auto lock = lock_named_in(r->err)) {
+        // git names the lock as it opened it: a relative path is relative to where git ran.
+        const std::string path = lock->front() == '/' ? *lock : run_dir(repo) + "/" + *lock;
+        auto check = clear_stale_lock(repo, path);
+        if (!check) return fail(check.error());
+        if (check->outcome == LockCheck::Outcome::removed) continue;
+        if (check->outcome == LockCheck::Outcome::stuck) {
+          Error e = check->why;
+          e.message = "git fetch " + remote + " cannot lock a ref: " + e.message;
+          return fail(e);
+        }
+        if (check->outcome == LockCheck::Outcome::busy) in_the_way = check->why;
+      }
       if (std::chrono::steady_clock::now() < give_up) {
         sleep_ms(random_between(10, std::min(500L, 10L << std::min(attempt, 6))));
         continue;
       }
-    }
-    if (local_ref_contention(l))
+      if (in_the_way) {
+        Error e = *in_the_way;
+        e.message = "git fetch " + remote + " cannot lock a ref: " + e.message;
+        return fail(e);
+      }
       return fail(Error(Code::GIT_ERROR, "cannot update the tracking refs of " + remote + ": " + condense(r->err), {},
                         "if no other git process is running, remove the stale .lock file the message names"));
+    }
     return fail(transport_error(repo, remote, "fetch", *r));
   }
   RemoteRefs refs;
