@@ -1,13 +1,13 @@
 #include "core/import.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/digest.h"
 #include "core/yaml_read.h"
 
 namespace agentq {
@@ -37,17 +37,12 @@ bool is_full_id(const std::string& s) {
   return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// "import-<task>-<n>"; a task id too long for an event id (at most 100 characters) is replaced
+// by the first 16 hex digits of its SHA-256.
 std::string event_id(const std::string& task, int n) {
   std::string id = "import-" + task + "-" + std::to_string(n);
   if (id.size() <= 100) return id;
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : task) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return "import-" + std::string(buf) + "-" + std::to_string(n);
+  return "import-" + sha256_hex_prefix(task, 16) + "-" + std::to_string(n);
 }
 
 Status read_task(const YamlReader& r, const YAML::Node& item, Legacy* t, const CommitResolver& resolve) {

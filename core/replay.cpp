@@ -314,7 +314,7 @@ Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, 
 
 namespace {
 
-Result<bool> recorded(const QueueState& s, const Event& e, uint64_t hash) {
+Result<bool> recorded(const QueueState& s, const Event& e, const Sha256& hash) {
   auto it = s.event_ids.find(e.id);
   if (it == s.event_ids.end()) return false;
   if (it->second == hash) return true;
@@ -325,7 +325,7 @@ Result<bool> recorded(const QueueState& s, const Event& e, uint64_t hash) {
                     {}, "use a fresh id: re-sending is a no-op only for the identical event"));
 }
 
-void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t hash);
+void apply(QueueState& s, const Event& e, const std::string& commit, const Sha256& hash);
 
 }  // namespace
 
@@ -368,7 +368,7 @@ void apply_event(QueueState& s, const Event& e, const std::string& commit) { app
 
 namespace {
 
-void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t hash) {
+void apply(QueueState& s, const Event& e, const std::string& commit, const Sha256& hash) {
   s.event_ids[e.id] = hash;
   s.id_commits[e.id] = commit;
   s.last_defs = e.defs;
@@ -553,7 +553,7 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   };
   if (!entry.event) return record(entry.error);
   const Event& e = *entry.event;
-  const uint64_t hash = content_hash(e);
+  const Sha256 hash = content_hash(e);
   auto dup = recorded(s, e, hash);
   if (!dup) return record(dup.error());
   if (*dup) return;  // the identical event again (a retried write): a no-op

@@ -8,8 +8,9 @@
 //
 // Results are cached by commit id in <common git dir>/agentq/signatures: a commit's content
 // (and so the event's actor and `defs`) never changes, so neither does its verdict. The cache is
-// append-only records, each with its own checksum; one that fails its checksum is moved aside
-// (signatures.corrupt-<time>, never deleted) and rebuilt. Deleting it changes no answer.
+// append-only records, each with its own SHA-256 checksum; a cache that fails a checksum, or is
+// in another version's format, is moved aside (signatures.corrupt-<time>, never deleted) and
+// rebuilt. Deleting it changes no answer.
 #pragma once
 
 #include <memory>

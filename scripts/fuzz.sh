@@ -24,7 +24,8 @@ for src in core/*.cpp; do
   fi
   objs="$objs $obj"
 done
-libs=$(pkg-config --libs yaml-cpp 2>/dev/null || echo -lyaml-cpp)
+# core links libcrypto (core/digest.cpp: SHA-256).
+libs="$(pkg-config --libs yaml-cpp 2>/dev/null || echo -lyaml-cpp) $(pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)"
 status=0
 for target in "$@"; do
   bin="$out/fuzz_$target"

@@ -524,3 +524,34 @@ TEST_CASE("signing: pre-receive refuses an unsigned event when require_signed is
   INFO(claim.err);
   CHECK(claim.code == 0);
 }
+
+TEST_CASE("signing: the signature cache is checksummed with SHA-256, and another format or a damaged record is set aside",
+          "[signing]") {
+  Signed t;
+  REQUIRE(t.as(t.a, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
+  const std::string cache = t.repo + "/.git/agentq/signatures";
+  REQUIRE(t.sb.aq(t.repo, {"validate"}).code == 0);
+  std::string written = t.sb.read("repo/.git/agentq/signatures");
+  REQUIRE(written.rfind("agentq signature cache 2\n", 0) == 0);
+  auto asides = [&]() {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(t.repo + "/.git/agentq"))
+      n += e.path().filename().string().rfind("signatures.corrupt-", 0) == 0;
+    return n;
+  };
+  // one byte of a record changed: its checksum fails
+  written[written.size() - 40] = static_cast<char>(written[written.size() - 40] ^ 1);
+  t.sb.write("repo/.git/agentq/signatures", written);
+  Run damaged = t.sb.aq(t.repo, {"validate"});
+  CHECK(damaged.code == 0);
+  CHECK(damaged.err.find("CACHE_CORRUPT: the signature cache failed its checksum") != std::string::npos);
+  CHECK(asides() == 1);
+  // a cache of the first format (FNV-1a checksums), as git-agentq 0.1 wrote it
+  t.sb.write("repo/.git/agentq/signatures", "agentq signature cache 1\n");
+  Run old = t.sb.aq(t.repo, {"validate"});
+  CHECK(old.code == 0);
+  CHECK(old.err.find("CACHE_CORRUPT: the signature cache is in another version's format") != std::string::npos);
+  CHECK(asides() == 2);  // set aside, never deleted
+  CHECK(t.sb.aq(t.repo, {"validate"}).err.find("CACHE_CORRUPT") == std::string::npos);
+  CHECK(t.sb.read("repo/.git/agentq/signatures").rfind("agentq signature cache 2\n", 0) == 0);
+}

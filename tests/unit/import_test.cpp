@@ -1,6 +1,7 @@
 // core/import: legacy queue -> definitions + events, without a repository.
 #include <catch2/catch.hpp>
 
+#include "core/digest.h"
 #include "core/import.h"
 
 using namespace agentq;
@@ -84,4 +85,15 @@ tasks:
                            "q.yaml", "main");
   REQUIRE_FALSE(lanes);
   CHECK(lanes.error().code == Code::LANE_BUSY);
+}
+
+TEST_CASE("import: a task id too long for an event id is replaced by its SHA-256", "[import]") {
+  const std::string id(95, 'T');
+  auto plan = plan_import("tasks:\n  - { id: " + id + ", role: r, status: in_progress, owner: x }\n", "q.yaml", "main");
+  REQUIRE(plan);
+  REQUIRE(plan->events.size() == 1);
+  CHECK(plan->events[0].id == "import-" + sha256_hex_prefix(id, 16) + "-1");
+  CHECK(plan_import("tasks:\n  - { id: " + id + ", role: r, status: in_progress, owner: x }\n", "q.yaml", "main")
+            ->events[0]
+            .id == plan->events[0].id);
 }
