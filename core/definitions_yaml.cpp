@@ -1,68 +1,22 @@
 // The YAML loader for Definitions. yaml-cpp keeps duplicate keys silently and reports 0-based
-// marks, so duplicates are detected here and every location is printed 1-based.
+// marks: core/yaml_read.h detects duplicates and prints every location 1-based, the same way
+// for import.
+#include <algorithm>
 #include <functional>
-#include <initializer_list>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
 
 #include "core/definitions.h"
-#include "core/utf8.h"
+#include "core/yaml_read.h"
 
 namespace agentq {
 namespace {
 
-using Visit = std::function<Status(const std::string& key, const YAML::Node& key_node,
-                                   const YAML::Node& value)>;
-
-class Reader {
+// The definitions' own value types on top of the shared YAML reading (core/yaml_read.h).
+class Reader : public YamlReader {
  public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  Location loc(const YAML::Node& n) const {
-    YAML::Mark m = n.Mark();
-    if (m.is_null()) return Location::in_file(file_, 0, 0);
-    return Location::in_file(file_, m.line + 1, m.column + 1);
-  }
-  Location loc(const YAML::Node& value, const YAML::Node& fallback) const {
-    return value.Mark().is_null() ? loc(fallback) : loc(value);
-  }
-
-  Error err(Code code, const YAML::Node& n, std::string msg) const {
-    return Error(code, std::move(msg), loc(n));
-  }
-
-  // Visits the keys of a map in document order, refusing duplicates and keys not in `allowed`.
-  Status each(const YAML::Node& map, const std::string& what, std::initializer_list<std::string_view> allowed,
-              const Visit& visit) const {
-    if (!map.IsMap()) return fail(err(Code::DEF_WRONG_TYPE, map, what + " must be a mapping"));
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      // yaml-cpp's iterator yields a temporary pair: copy the nodes (they are handles).
-      const YAML::Node k = it->first;
-      const YAML::Node v = it->second;
-      if (!k.IsScalar()) return fail(err(Code::DEF_WRONG_TYPE, k, "keys of " + what + " must be strings"));
-      std::string key = k.Scalar();
-      if (!seen.insert(key).second)
-        return fail(err(Code::DEF_DUPLICATE, k, "duplicate key '" + key + "' in " + what));
-      if (allowed.size() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown key '" + key + "' in " + what, loc(k),
-                          "allowed keys: " + list));
-      }
-      AGENTQ_TRY(visit(key, k, v));
-    }
-    return {};
-  }
-
-  Result<std::string> str(const YAML::Node& n, const YAML::Node& key, const std::string& what) const {
-    if (!n.IsScalar())
-      return fail(Error(Code::DEF_WRONG_TYPE, what + " must be a string", loc(n, key)));
-    const std::string& s = n.Scalar();
-    if (!valid_utf8(s)) return fail(Error(Code::DEF_INVALID, what + " is not valid UTF-8", loc(n, key)));
-    return s;
-  }
+  using YamlReader::YamlReader;
 
   Result<std::string> name(const YAML::Node& n, const YAML::Node& key, const std::string& what) const {
     auto s = str(n, key, what);
@@ -72,26 +26,6 @@ class Reader {
                         what + " '" + *s + "' must be 1-100 characters of [A-Za-z0-9._-], not starting with '.' or '-'",
                         loc(n, key)));
     return s;
-  }
-
-  Result<bool> boolean(const YAML::Node& n, const YAML::Node& key, const std::string& what) const {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      if (s == "true" || s == "True" || s == "TRUE") return true;
-      if (s == "false" || s == "False" || s == "FALSE") return false;
-    }
-    return fail(Error(Code::DEF_WRONG_TYPE, what + " must be true or false", loc(n, key)));
-  }
-
-  Result<int64_t> integer(const YAML::Node& n, const YAML::Node& key, const std::string& what) const {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-      if (i < s.size() && s.size() - i <= 15 &&
-          std::all_of(s.begin() + static_cast<long>(i), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return std::stoll(s);
-    }
-    return fail(Error(Code::DEF_WRONG_TYPE, what + " must be an integer", loc(n, key)));
   }
 
   Result<Millis> duration(const YAML::Node& n, const YAML::Node& key, const std::string& what) const {
@@ -124,11 +58,6 @@ class Reader {
     }
     return out;
   }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
 };
 
 template <class E>
@@ -446,13 +375,9 @@ Status cross_check(const Definitions& d) {
 
 Result<Definitions> load_definitions(std::string_view yaml, const std::string& file) {
   Reader r(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    Location loc{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, {}, {}, {}};
-    return fail(Error(Code::DEF_INVALID, "YAML syntax: " + e.msg, loc));
-  }
+  auto parsed = r.parse(yaml);
+  if (!parsed) return fail(parsed.error());
+  const YAML::Node root = *parsed;
   if (!root.IsDefined() || root.IsNull())
     return fail(Error(Code::DEF_INVALID, "the definitions file is empty", Location::in_file(file)));
 
@@ -498,7 +423,7 @@ Result<Definitions> load_definitions(std::string_view yaml, const std::string& f
                       }));
   } catch (const YAML::Exception& e) {
     // Defensive: conversions are done by hand above, but yaml-cpp may still throw on odd input.
-    return fail(Error(Code::DEF_INVALID, e.msg, Location::in_file(file, e.mark.line + 1, e.mark.column + 1)));
+    return fail(Error(Code::DEF_INVALID, e.msg, r.loc(e.mark)));
   }
   if (!has_version) return fail(Error(Code::DEF_INVALID, "missing 'version: 1'", Location::in_file(file, 1, 1)));
   if (!has_policy) return fail(Error(Code::DEF_INVALID, "missing 'policy:' (policy.base is required)", Location::in_file(file, 1, 1)));

@@ -260,14 +260,7 @@ std::optional<EventType> event_type_from(std::string_view s) {
 std::string encode_json(const Event& e) { return encode(e, true); }
 std::string content_key(const Event& e) { return encode(e, false); }
 
-uint64_t content_hash(const Event& e) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : encode(e, false)) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+Sha256 content_hash(const Event& e) { return sha256(encode(e, false)); }
 
 std::string subject_line(const Event& e) {
   const std::string by = e.actor.empty() ? "" : " by " + e.actor;

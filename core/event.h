@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/digest.h"
 #include "core/error.h"
 
 namespace agentq {
@@ -86,8 +87,8 @@ std::string encode_json(const Event& e);
 // The bytes that decide idempotency: the canonical JSON without `at` and `defs`, so a retry
 // of the same event at a later time is recognised as the same event.
 std::string content_key(const Event& e);
-// FNV-1a of content_key: what replay remembers per event id.
-uint64_t content_hash(const Event& e);
+// SHA-256 of content_key: what replay remembers per event id (in memory only, never stored).
+Sha256 content_hash(const Event& e);
 // The one-line subject of the event commit, e.g. "claim A-1 by agent-a (A-backend, lane 1)".
 std::string subject_line(const Event& e);
 // subject + blank line + canonical JSON + newline.

@@ -1,13 +1,14 @@
 #include "core/import.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
+
+#include "core/digest.h"
+#include "core/yaml_read.h"
 
 namespace agentq {
 namespace {
@@ -32,52 +33,30 @@ struct Legacy {
   std::vector<Evidence> evidence;
 };
 
-Location loc(const std::string& file, const YAML::Node& n) {
-  const YAML::Mark m = n.Mark();
-  if (m.is_null()) return Location::in_file(file);
-  return Location::in_file(file, m.line + 1, m.column + 1);
-}
-
-Result<std::string> scalar(const std::string& file, const YAML::Node& n, const std::string& what) {
-  if (!n.IsScalar()) return fail(Error(Code::DEF_WRONG_TYPE, what + " must be a string", loc(file, n)));
-  return n.Scalar();
-}
-
 bool is_full_id(const std::string& s) {
   return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+// "import-<task>-<n>"; a task id too long for an event id (at most 100 characters) is replaced
+// by the first 16 hex digits of its SHA-256.
 std::string event_id(const std::string& task, int n) {
   std::string id = "import-" + task + "-" + std::to_string(n);
   if (id.size() <= 100) return id;
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : task) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return "import-" + std::string(buf) + "-" + std::to_string(n);
+  return "import-" + sha256_hex_prefix(task, 16) + "-" + std::to_string(n);
 }
 
-Status read_task(const std::string& file, const YAML::Node& item, Legacy* t, const CommitResolver& resolve) {
+Status read_task(const YamlReader& r, const YAML::Node& item, Legacy* t, const CommitResolver& resolve) {
   t->node = item;
-  t->where = loc(file, item);
+  t->where = r.loc(item);
   if (!item.IsMap()) return fail(Error(Code::DEF_WRONG_TYPE, "a task must be a mapping", t->where));
-  std::set<std::string> seen;
-  for (auto it = item.begin(); it != item.end(); ++it) {
-    const YAML::Node k = it->first;
-    const YAML::Node v = it->second;
-    if (!k.IsScalar()) return fail(Error(Code::DEF_WRONG_TYPE, "task keys must be strings", loc(file, k)));
-    const std::string key = k.Scalar();
-    if (!seen.insert(key).second) return fail(Error(Code::DEF_DUPLICATE, "duplicate key '" + key + "'", loc(file, k)));
+  AGENTQ_TRY(r.each(item, "task", {}, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) -> Status {
     const bool def = std::find(kDefinitionKeys.begin(), kDefinitionKeys.end(), key) != kDefinitionKeys.end();
     const bool state = std::find(kStateKeys.begin(), kStateKeys.end(), key) != kStateKeys.end();
     if (!def && !state && key != "owner_role")
-      return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown task key '" + key + "' (import drops nothing silently)", loc(file, k),
+      return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown task key '" + key + "' (import drops nothing silently)", r.loc(k),
                         "remove it or move it into the task's description"));
     auto str = [&](std::string* out) -> Status {
-      auto s = scalar(file, v, "task." + key);
+      auto s = r.str(v, k, "task." + key);
       if (!s) return fail(s.error());
       *out = *s;
       return {};
@@ -91,54 +70,49 @@ Status read_task(const std::string& file, const YAML::Node& item, Legacy* t, con
     else if (key == "blocked_reason" || key == "reason") AGENTQ_TRY(str(&t->blocked_reason));
     else if (key == "blocked_by") AGENTQ_TRY(str(&t->blocked_by));
     else if (key == "lane") {
-      std::string s;
-      AGENTQ_TRY(str(&s));
-      t->lane_pin = std::atoi(s.c_str());
+      auto lane = r.integer(v, k, "task.lane");
+      if (!lane) return fail(lane.error());
+      if (*lane < 1 || *lane > 64) return fail(Error(Code::DEF_INVALID, "task.lane must be between 1 and 64", r.loc(v, k)));
+      t->lane_pin = static_cast<int>(*lane);
     } else if (key == "depends_on" && v.IsSequence()) {
       for (const YAML::Node& d : v)
         if (d.IsScalar()) t->depends_on.push_back(d.Scalar());
     } else if (key == "evidence") {
-      if (!v.IsSequence()) return fail(Error(Code::DEF_WRONG_TYPE, "task.evidence must be a list", loc(file, v)));
+      if (!v.IsSequence()) return fail(Error(Code::DEF_WRONG_TYPE, "task.evidence must be a list", r.loc(v, k)));
       for (const YAML::Node& e : v) {
-        if (!e.IsMap()) return fail(Error(Code::DEF_WRONG_TYPE, "an evidence entry must be a mapping", loc(file, e)));
+        if (!e.IsMap()) return fail(Error(Code::DEF_WRONG_TYPE, "an evidence entry must be a mapping", r.loc(e, k)));
         Legacy::Evidence ev;
-        for (auto ei = e.begin(); ei != e.end(); ++ei) {
-          const std::string ek = ei->first.as<std::string>("");
-          const YAML::Node evn = ei->second;
-          auto s = scalar(file, evn, "evidence." + ek);
-          if (!s) return fail(s.error());
-          if (ek == "command") ev.command = *s;
-          else if (ek == "result") ev.result = *s;
-          else if (ek == "commit") ev.commit = *s;
-          else if (ek == "kind") ev.kind = *s;
-          else if (ek == "exit_code") {
-            char* end = nullptr;
-            long code = std::strtol(s->c_str(), &end, 10);
-            if (s->empty() || *end)
-              return fail(Error(Code::DEF_WRONG_TYPE, "evidence.exit_code must be an integer", loc(file, evn)));
-            ev.exit_code = code;
-          } else {
-            return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown evidence key '" + ek + "'", loc(file, ei->first),
-                              "allowed: command, result, exit_code, commit, kind"));
-          }
-        }
+        AGENTQ_TRY(r.each(e, "evidence entry", {"command", "result", "exit_code", "commit", "kind"},
+                          [&](const std::string& ek, const YAML::Node& ekn, const YAML::Node& evn) -> Status {
+                            if (ek == "exit_code") {
+                              auto code = r.integer(evn, ekn, "evidence.exit_code");
+                              if (!code) return fail(code.error());
+                              ev.exit_code = *code;
+                              return {};
+                            }
+                            auto s = r.str(evn, ekn, "evidence." + ek);
+                            if (!s) return fail(s.error());
+                            (ek == "command" ? ev.command : ek == "result" ? ev.result : ek == "commit" ? ev.commit : ev.kind) = *s;
+                            return {};
+                          }));
         if (ev.command.find_first_not_of(" \t\r\n") == std::string::npos)
-          return fail(Error(Code::DEF_INVALID, "evidence without a command", loc(file, e)));
+          return fail(Error(Code::DEF_INVALID, "evidence without a command", r.loc(e)));
         if (ev.result.empty() && ev.exit_code) ev.result = *ev.exit_code == 0 ? "pass" : "fail";
         if (ev.result != "pass" && ev.result != "fail")
-          return fail(Error(Code::DEF_INVALID, "evidence.result must be pass or fail", loc(file, e)));
+          return fail(Error(Code::DEF_INVALID, "evidence.result must be pass or fail", r.loc(e)));
         if (ev.exit_code && (*ev.exit_code == 0) != (ev.result == "pass"))
-          return fail(Error(Code::DEF_INVALID, "evidence.result contradicts its exit_code (only 0 is a pass)", loc(file, e)));
+          return fail(Error(Code::DEF_INVALID, "evidence.result contradicts its exit_code (only 0 is a pass)", r.loc(e)));
         if (ev.commit.empty()) ev.commit = t->commit;
         if (!ev.commit.empty()) {
           auto full = resolve(ev.commit);
-          if (!full) return fail(Error(full.error().code, full.error().message, loc(file, e)));
+          if (!full) return fail(Error(full.error().code, full.error().message, r.loc(e)));
           ev.commit = *full;
         }
         t->evidence.push_back(std::move(ev));
       }
     }
-  }
+    return {};
+  }));
   if (t->id.empty()) return fail(Error(Code::DEF_INVALID, "task without an id", t->where));
   if (t->status.empty()) t->status = "todo";
   if (t->status == "ready") t->status = "todo";
@@ -164,13 +138,10 @@ Result<ImportPlan> plan_import(std::string_view text, const std::string& file, c
     if (!is_full_id(c)) return fail(Error(Code::DEF_INVALID, "'" + c + "' is not a full commit id"));
     return c;
   };
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return fail(Error(Code::DEF_INVALID, "YAML syntax: " + e.msg,
-                      Location::in_file(file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1)));
-  }
+  const YamlReader yaml(file);
+  auto parsed = yaml.parse(text);
+  if (!parsed) return fail(parsed.error());
+  const YAML::Node root = *parsed;
   if (!root.IsMap()) return fail(Error(Code::DEF_INVALID, "the queue file must be a mapping with 'tasks:'", Location::in_file(file)));
 
   ImportPlan plan;
@@ -178,22 +149,22 @@ Result<ImportPlan> plan_import(std::string_view text, const std::string& file, c
   try {
     YAML::Node tasks_node;
     std::map<std::string, YAML::Node> sections;
-    for (auto it = root.begin(); it != root.end(); ++it) {
-      const std::string key = it->first.as<std::string>("");
-      if (key == "tasks") tasks_node = it->second;
+    AGENTQ_TRY(yaml.each(root, "the queue file", {}, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) -> Status {
+      if (key == "tasks") tasks_node = v;
       else if (key == "policy" || key == "roles" || key == "actors" || key == "reviews" || key == "high_risk_paths")
-        sections[key] = YAML::Clone(it->second);
+        sections[key] = YAML::Clone(v);
       else if (key != "version")
-        return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown top-level key '" + key + "'", loc(file, it->first),
+        return fail(Error(Code::DEF_UNKNOWN_KEY, "unknown top-level key '" + key + "'", yaml.loc(k),
                           "allowed: tasks, and policy, roles, actors, reviews, high_risk_paths in git-agentq's form"));
-    }
+      return {};
+    }));
     if (!tasks_node || !tasks_node.IsSequence())
       return fail(Error(Code::DEF_INVALID, "the queue file has no 'tasks:' list", Location::in_file(file)));
 
     std::map<std::string, size_t> by_id;
     for (const YAML::Node& item : tasks_node) {
       Legacy t;
-      AGENTQ_TRY(read_task(file, item, &t, resolve));
+      AGENTQ_TRY(read_task(yaml, item, &t, resolve));
       if (by_id.count(t.id)) return fail(Error(Code::DEF_DUPLICATE, "duplicate task id '" + t.id + "'", t.where));
       by_id[t.id] = tasks.size();
       tasks.push_back(std::move(t));
@@ -221,7 +192,8 @@ Result<ImportPlan> plan_import(std::string_view text, const std::string& file, c
     YAML::Node policy = sections.count("policy") ? sections["policy"] : YAML::Node(YAML::NodeType::Map);
     if (!policy.IsMap()) return fail(Error(Code::DEF_WRONG_TYPE, "policy must be a mapping", Location::in_file(file)));
     if (!policy["base"]) policy["base"] = default_base;
-    if (policy["require_signed"] && policy["require_signed"].as<std::string>("") == "true")
+    // Any spelling the definitions loader reads as true (core/yaml_read.h).
+    if (yaml_bool(static_cast<const YAML::Node&>(policy)["require_signed"]).value_or(false))
       return fail(Error(Code::DEF_INVALID,
                         "import records the old queue's events on behalf of its owners and cannot sign as them", Location::in_file(file),
                         "import with policy.require_signed: false, then turn it on in a later commit (old events stay valid)"));
@@ -297,7 +269,7 @@ Result<ImportPlan> plan_import(std::string_view text, const std::string& file, c
     if (!out.good()) return fail(Error(Code::DEF_INVALID, "cannot write the definitions: " + out.GetLastError()));
     plan.yaml = std::string(out.c_str()) + "\n";
   } catch (const YAML::Exception& e) {
-    return fail(Error(Code::DEF_INVALID, e.msg, Location::in_file(file, e.mark.line + 1, e.mark.column + 1)));
+    return fail(Error(Code::DEF_INVALID, e.msg, yaml.loc(e.mark)));
   }
 
   auto defs = load_definitions(plan.yaml, ".agentq/queue.yaml (imported from " + file + ")");

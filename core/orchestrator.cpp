@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/digest.h"
 #include "core/utf8.h"
 
 namespace agentq::orch {
@@ -30,15 +31,6 @@ json retry_json(const RetryPolicy& p) {
 json work_json(const RunOptions& o) {
   return json{{"candidate", o.candidate}, {"task", o.task},          {"manager", stage_json(o.manager)},
               {"executor", stage_json(o.executor)}, {"timeout_ms", o.timeout_ms}, {"retry", retry_json(o.retry)}};
-}
-
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
 }
 
 std::string hex16(uint64_t v) {
@@ -83,7 +75,15 @@ Status check_options(const RunOptions& o) {
   return {};
 }
 
-std::string run_id_for(const RunOptions& o) { return "run-" + hex16(fnv1a(work_json(o).dump())); }
+std::string run_id_for(const RunOptions& o) { return "run-" + sha256_hex_prefix(work_json(o).dump(), 16); }
+
+namespace {
+
+// The run id git-agentq 0.1 derived (64-bit FNV-1a): checkpoints it wrote keep theirs, so their
+// stages' idempotency keys (candidate/stage/run id) still match on --resume.
+std::string legacy_run_id_for(const RunOptions& o) { return "run-" + hex16(legacy_fnv1a64(work_json(o).dump())); }
+
+}  // namespace
 
 json options_json(const RunOptions& o) {
   json j = work_json(o);
@@ -358,7 +358,7 @@ Result<Checkpoint> checkpoint_from_json(const std::string& text, const std::stri
     c.paused_reason = opt_str(j, "paused_reason");
     c.terminal_state = opt_str(j, "terminal_state");
     c.updated_at = opt_str(j, "updated_at");
-    if (c.run_id != run_id_for(c.options))
+    if (c.run_id != run_id_for(c.options) && c.run_id != legacy_run_id_for(c.options))
       return bad("run id " + c.run_id + " does not match its options (edited by hand?)");
     return c;
   } catch (const json::exception& e) {

@@ -64,6 +64,8 @@ Status check_options(const RunOptions& o);
 
 // Deterministic run id: the candidate and every option that defines the work (stages, timeout,
 // retry policy), not the gate inputs, which a resume may bring anew after corrective action.
+// "run-" + 16 hex digits of the SHA-256 of those options. A resumed run keeps the id its
+// checkpoint holds (checkpoint_from_json also accepts the FNV-1a ids of git-agentq 0.1).
 std::string run_id_for(const RunOptions& o);
 
 json options_json(const RunOptions& o);

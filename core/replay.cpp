@@ -32,7 +32,9 @@ Status check_identity(const Event& e, const Definitions& d, const SignatureCheck
   if (sig && d.policy.require_signed) {
     switch (sig->state) {
       case SignatureCheck::State::not_checked:
-        break;
+        return fail(Error(Code::UNSIGNED_EVENT,
+                          "the signature of the event by " + e.actor + " was not verified (policy.require_signed)", {},
+                          kVoidHint));
       case SignatureCheck::State::unsigned_:
         return fail(Error(Code::UNSIGNED_EVENT, "event by " + e.actor + " is not signed (policy.require_signed)", {},
                           kVoidHint));
@@ -311,7 +313,7 @@ Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, 
 
 namespace {
 
-Result<bool> recorded(const QueueState& s, const Event& e, uint64_t hash) {
+Result<bool> recorded(const QueueState& s, const Event& e, const Sha256& hash) {
   auto it = s.event_ids.find(e.id);
   if (it == s.event_ids.end()) return false;
   if (it->second == hash) return true;
@@ -322,7 +324,7 @@ Result<bool> recorded(const QueueState& s, const Event& e, uint64_t hash) {
                     {}, "use a fresh id: re-sending is a no-op only for the identical event"));
 }
 
-void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t hash);
+void apply(QueueState& s, const Event& e, const std::string& commit, const Sha256& hash);
 
 }  // namespace
 
@@ -386,7 +388,7 @@ void apply_event(QueueState& s, const Event& e, const std::string& commit) { app
 
 namespace {
 
-void apply(QueueState& s, const Event& e, const std::string& commit, uint64_t hash) {
+void apply(QueueState& s, const Event& e, const std::string& commit, const Sha256& hash) {
   s.event_ids[e.id] = hash;
   s.id_commits[e.id] = commit;
   s.last_defs = e.defs;
@@ -572,13 +574,17 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   };
   if (!entry.event) return record(entry.error);
   const Event& e = *entry.event;
-  const uint64_t hash = content_hash(e);
+  const Sha256 hash = content_hash(e);
   auto dup = recorded(s, e, hash);
   if (!dup) return record(dup.error());
   if (*dup) return;  // the identical event again (a retried write): a no-op
   auto defs = definitions_for(s, e, repo);
   if (!defs) return record(defs.error());
-  Status ok = check_event(s, e, **defs, repo, &entry.signature);
+  // The definitions decide whether the signature matters, as they decide everything else: no
+  // second reading of the YAML, and nothing to pay where signing is off.
+  std::optional<SignatureCheck> sig;
+  if ((*defs)->policy.require_signed) sig = repo.signature(entry.commit, e, **defs);
+  Status ok = check_event(s, e, **defs, repo, sig ? &*sig : nullptr);
   if (!ok) return record(ok.error());
   apply(s, e, entry.commit, hash);
 }

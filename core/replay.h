@@ -24,7 +24,6 @@ struct LogEntry {
   std::string commit;
   std::optional<Event> event;  // nullopt when the commit message could not be decoded
   Error error;                 // why it could not be decoded (or a structural problem)
-  SignatureCheck signature;    // filled when the reader verified signatures
 };
 
 // The definitions `e` is judged under: `e.defs` must lie on base's first-parent history and be
@@ -36,7 +35,10 @@ Result<std::shared_ptr<const Definitions>> definitions_for(const QueueState& s, 
 Result<bool> already_recorded(const QueueState& s, const Event& e);
 
 // Identity first (actor, role, signature), then the state rules. `d` must be the event's
-// definitions (see definitions_for).
+// definitions (see definitions_for). Under policy.require_signed, `sig` is what replay got from
+// RepoView::signature or, for an event about to be written, the writer's identity (the key it
+// will sign with); anything but `good` is refused. Null only for a writer that does not sign
+// (the event is judged again, signature included, whenever the log is replayed).
 Status check_event(const QueueState& s, const Event& e, const Definitions& d, RepoView& repo,
                    const SignatureCheck* sig = nullptr);
 
@@ -56,6 +58,7 @@ Result<Judgement> judge_new_event(const QueueState& s, const Event& e, RepoView&
 void apply_event(QueueState& s, const Event& e, const std::string& commit);
 
 // Folds one log entry into the state: legal events are applied, illegal ones become findings.
+// Where the event's definitions set policy.require_signed, its signature is asked of `repo`.
 void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo);
 
 // Folds a whole log (oldest first).

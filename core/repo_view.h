@@ -9,6 +9,8 @@
 
 #include "core/definitions.h"
 #include "core/error.h"
+#include "core/event.h"
+#include "core/signature.h"
 
 namespace agentq {
 
@@ -38,6 +40,13 @@ class RepoView {
   virtual std::optional<bool> is_ancestor(const std::string& ancestor, const std::string& descendant) = 0;
   // True when `path` is a file in `commit`'s tree.
   virtual std::optional<bool> path_exists(const std::string& commit, const std::string& path) = 0;
+
+  // The signature of log commit `commit`, which holds event `e`, verified cryptographically:
+  // `good` with the signer's key, else why not. `d` are the definitions `e` is judged under (an
+  // OpenPGP signature is checked against the key they declare for e.actor); whether the key is
+  // the actor's is replay's judgement. Replay asks only for events whose definitions set
+  // policy.require_signed, so an unsigned queue never pays for it.
+  virtual SignatureCheck signature(const std::string& commit, const Event& e, const Definitions& d) = 0;
 };
 
 }  // namespace agentq

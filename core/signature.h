@@ -1,5 +1,6 @@
-// What the log reader found out about an event commit's signature. Cryptographic verification
-// happens in gitstore; core decides whether the verified key is the one the actor declared.
+// What the repository found out about an event commit's signature (RepoView::signature).
+// Cryptographic verification happens in gitstore; core decides whether the verified key is the
+// one the actor declared. Under policy.require_signed only `good` passes.
 #pragma once
 
 #include <optional>
@@ -13,7 +14,7 @@ namespace agentq {
 
 struct SignatureCheck {
   enum class State {
-    not_checked,  // the reader did not look (signing not required)
+    not_checked,  // nobody verified it (under require_signed: UNSIGNED_EVENT)
     unsigned_,    // no signature on the commit
     good,         // verified; `key` is the signer's public key
     bad,          // present but does not verify

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/digest.h"
 #include "core/error.h"
 
 namespace agentq {
@@ -83,7 +84,7 @@ struct QueueState {
   std::string init_commit;
   std::string init_defs;  // the base tip when the queue started: base commits after it need a task
   std::map<std::string, TaskState> tasks;  // only tasks some event touched
-  std::unordered_map<std::string, uint64_t> event_ids;  // id -> hash of its content key
+  std::unordered_map<std::string, Sha256> event_ids;  // id -> content_hash of the event
   std::unordered_map<std::string, std::string> id_commits;  // id -> event commit
   std::set<std::string> released_claims;  // claim ids that no longer hold (fencing)
   std::vector<Finding> illegal;  // events skipped by replay

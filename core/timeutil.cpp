@@ -1,32 +1,11 @@
 #include "core/timeutil.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 namespace agentq {
 namespace {
-
-// Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar.
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void civil_from_days(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
 
 bool digits(std::string_view s, size_t pos, size_t n, int* out) {
   if (pos + n > s.size()) return false;
@@ -81,12 +60,16 @@ std::string format_age(Millis ms) {
 }
 
 std::optional<Millis> parse_rfc3339(std::string_view t) {
+  using namespace std::chrono;
   int Y, M, D, h, m, s;
   if (!digits(t, 0, 4, &Y) || t.size() < 20 || t[4] != '-' || !digits(t, 5, 2, &M) || t[7] != '-' ||
       !digits(t, 8, 2, &D) || (t[10] != 'T' && t[10] != 't') || !digits(t, 11, 2, &h) ||
       t[13] != ':' || !digits(t, 14, 2, &m) || t[16] != ':' || !digits(t, 17, 2, &s))
     return std::nullopt;
-  if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || s > 60) return std::nullopt;
+  // The calendar decides which days exist (2026-02-31 does not, 2024-02-29 does). Second 60
+  // is RFC 3339's leap second.
+  const year_month_day date{year{Y}, month{static_cast<unsigned>(M)}, day{static_cast<unsigned>(D)}};
+  if (!date.ok() || h > 23 || m > 59 || s > 60) return std::nullopt;
   size_t pos = 19;
   int frac_ms = 0;
   if (pos < t.size() && t[pos] == '.') {
@@ -101,21 +84,21 @@ std::optional<Millis> parse_rfc3339(std::string_view t) {
     if (pos == start) return std::nullopt;
   }
   if (pos + 1 != t.size() || (t[pos] != 'Z' && t[pos] != 'z')) return std::nullopt;
-  const int64_t days = days_from_civil(Y, static_cast<unsigned>(M), static_cast<unsigned>(D));
-  return ((days * 86400 + h * 3600 + m * 60 + s) * 1000) + frac_ms;
+  const sys_time<milliseconds> at = sys_days{date} + hours{h} + minutes{m} + seconds{s} + milliseconds{frac_ms};
+  return at.time_since_epoch().count();
 }
 
 std::string format_rfc3339(Millis ms) {
-  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  int64_t rem = secs - days * 86400;
-  int64_t y;
-  unsigned mo, d;
-  civil_from_days(days, &y, &mo, &d);
+  using namespace std::chrono;
+  const sys_seconds at = floor<seconds>(sys_time<milliseconds>{milliseconds{ms}});
+  const sys_days date_part = floor<days>(at);
+  const year_month_day date{date_part};
+  const hh_mm_ss<seconds> time{at - date_part};
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), mo,
-                d, static_cast<long long>(rem / 3600), static_cast<long long>((rem % 3600) / 60),
-                static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<long long>(time.hours().count()), static_cast<long long>(time.minutes().count()),
+                static_cast<long long>(time.seconds().count()));
   return buf;
 }
 

@@ -13,7 +13,7 @@ namespace {
 // The parts of a raw commit object the log reader needs. Parsing the object text directly
 // (instead of git_commit_lookup) skips libgit2's object cache and full parse: the log is read
 // once, front to back, and this is the hot path of every command. The signature is not
-// copied here: a Verifier that has the commit's result cached never needs it.
+// looked at here: the verifier reads the object again only when its cache has no verdict.
 struct RawCommit {
   std::vector<std::string_view> parents;  // hex ids
   std::string_view message;
@@ -71,7 +71,20 @@ bool split_signature(std::string_view data, std::string* signature, std::string*
   return true;
 }
 
-Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at, Verifier* verifier) {
+Result<std::string> read_commit_object(const Repo& repo, const std::string& commit) {
+  git_oid oid;
+  if (!git::parse_oid(commit, &oid)) return fail(Error::git("bad commit id " + commit));
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo.raw()) != 0) return fail(git::last_error("cannot open the object database"));
+  git::OdbPtr odb(raw_odb);
+  git_odb_object* obj_raw = nullptr;
+  if (git_odb_read(&obj_raw, odb.get(), &oid) != 0) return fail(git::last_error("cannot read commit " + commit));
+  git::OdbObjectPtr obj(obj_raw);
+  if (git_odb_object_type(obj_raw) != GIT_OBJECT_COMMIT) return fail(Error::git(commit + " is not a commit"));
+  return std::string(static_cast<const char*>(git_odb_object_data(obj_raw)), git_odb_object_size(obj_raw));
+}
+
+Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at) {
   LogSlice slice;
   git_oid oid;
   if (!git::parse_oid(tip, &oid)) return fail(Error::git("bad log tip " + tip));
@@ -103,7 +116,6 @@ Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::s
       if (ev) entry.event = std::move(*ev);
       else entry.error = ev.error();
     }
-    if (verifier) entry.signature = verifier->verify(SignedCommit{current, entry.event ? &*entry.event : nullptr, data});
     std::string parent = c.parents.empty() ? std::string() : std::string(c.parents.front());
     slice.entries.push_back(std::move(entry));
     if (parent.empty()) break;
@@ -256,6 +268,34 @@ Status ensure_reflog(Repo& repo, const std::string& ref) {
   return {};
 }
 
+namespace {
+
+// A ref update failed with GIT_ELOCKED. libgit2 1.5.1 reports that when `<ref>.lock` exists
+// (for create, create_matching and delete) and, when a packed ref is deleted, when
+// packed-refs.lock does: whichever is there is judged (gitstore/locks.h). `lost` tells the
+// caller to re-read and retry; a lock that stays in the way is an error naming it.
+Result<CasOutcome> locked_out(const Repo& repo, const std::string& ref) {
+  for (const std::string& lock : {repo.common_dir() + ref + ".lock", repo.common_dir() + "packed-refs.lock"}) {
+    auto check = clear_stale_lock(repo, lock);
+    if (!check) return fail(check.error());
+    switch (check->outcome) {
+      case LockCheck::Outcome::gone:
+        continue;
+      case LockCheck::Outcome::removed:
+      case LockCheck::Outcome::busy:
+        return CasOutcome::lost;
+      case LockCheck::Outcome::stuck: {
+        Error e = check->why;
+        e.message = "cannot update " + ref + ": " + e.message;
+        return fail(e);
+      }
+    }
+  }
+  return CasOutcome::lost;  // the lock went away meanwhile
+}
+
+}  // namespace
+
 Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,
                                     const std::optional<std::string>& expected, const std::string& reflog_message) {
   AGENTQ_TRY(ensure_reflog(repo, ref));
@@ -272,14 +312,10 @@ Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const st
   }
   git::RefPtr holder(out);
   if (rc == 0) return CasOutcome::moved;
+  // By libgit2's codes, never its message text (which can be a stale one from an earlier call):
+  // EMODIFIED the ref is not at `expected`, EEXISTS it exists when it should not.
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) return CasOutcome::lost;
-  // libgit2 reports some lock conflicts as plain errors from the filesystem backend.
-  const git_error* err = git_error_last();
-  if (rc == GIT_ELOCKED || (err && err->message && std::string(err->message).find("lock") != std::string::npos)) {
-    // A writer that died holding the lock would block this ref for good; the caller retries.
-    clear_stale_lock(repo.common_dir() + ref + ".lock");
-    return CasOutcome::lost;
-  }
+  if (rc == GIT_ELOCKED) return locked_out(repo, ref);
   return fail(git::last_error("cannot update " + ref));
 }
 
@@ -294,8 +330,8 @@ Result<CasOutcome> delete_ref_matching(Repo& repo, const std::string& ref, const
   // libgit2 deletes only while the ref still has the value it was looked up with.
   rc = git_reference_delete(raw);
   if (rc == 0) return CasOutcome::moved;
-  if (rc == GIT_ELOCKED) clear_stale_lock(repo.common_dir() + ref + ".lock");
-  if (rc == GIT_EMODIFIED || rc == GIT_ELOCKED) return CasOutcome::lost;
+  if (rc == GIT_EMODIFIED) return CasOutcome::lost;
+  if (rc == GIT_ELOCKED) return locked_out(repo, ref);
   return fail(git::last_error("cannot delete " + ref));
 }
 

@@ -24,26 +24,13 @@ class Signer {
   virtual Result<std::string> sign(const std::string& commit_buffer) = 0;
 };
 
-// What the log reader hands a Verifier for one commit.
-struct SignedCommit {
-  const std::string& commit;  // its id
-  const Event* event;         // the decoded event; null when the message could not be decoded
-  std::string_view raw;       // the whole commit object (see split_signature)
-};
-
-// Verifies a commit's signature (gitstore/verify.*); a null Verifier means "not checked".
-// It decides itself whether an event needs checking (policy.require_signed of the
-// definitions the event names) and returns State::not_checked when not.
-class Verifier {
- public:
-  virtual ~Verifier() = default;
-  virtual SignatureCheck verify(const SignedCommit& commit) = 0;
-};
-
 // Splits a raw commit object into its gpgsig header (continuation lines joined, ending in a
 // newline) and the bytes that were signed (the object without that header). False when the
 // object is malformed; `signature` is empty when the commit is not signed.
 bool split_signature(std::string_view raw, std::string* signature, std::string* signed_data);
+
+// The whole commit object `commit` as stored (what split_signature takes).
+Result<std::string> read_commit_object(const Repo& repo, const std::string& commit);
 
 struct LogSlice {
   std::vector<LogEntry> entries;  // oldest first
@@ -52,8 +39,9 @@ struct LogSlice {
 
 // Reads the log from `tip` back to `stop_at` (exclusive; empty = to the root), oldest first.
 // Undecodable commits and merge commits become entries with an error, never a failure.
-Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at = {},
-                          Verifier* verifier = nullptr);
+// Signatures are not looked at here: replay asks for them (RepoView::signature) where the
+// definitions an event names require them.
+Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::string& stop_at = {});
 
 struct Attachment {
   std::string path;  // e.g. "logs/1.log"
@@ -76,7 +64,9 @@ Result<std::string> event_tree(const Repo& repo, const std::string& commit);
 // The attachments of an event commit (every blob of its tree, by path).
 Result<std::vector<Attachment>> read_attachments(const Repo& repo, const std::string& commit);
 
-enum class CasOutcome { moved, lost };  // lost: the ref moved (or was locked) under us
+// lost: the ref moved, or another writer holds its lock, under us (re-read and retry). A lock
+// that stays in the way (gitstore/locks.h) is an error naming it.
+enum class CasOutcome { moved, lost };
 
 // Moves `ref` from `expected` (nullopt = must not exist) to `target`, writing a reflog entry.
 Result<CasOutcome> compare_and_swap(Repo& repo, const std::string& ref, const std::string& target,

@@ -4,6 +4,7 @@
 
 #include "core/ids.h"
 #include "gitstore/handles.h"
+#include "gitstore/verify.h"
 
 namespace agentq {
 
@@ -34,8 +35,21 @@ Result<Definitions> load_definitions_at(const Repo& repo, const std::string& com
   return load_definitions(**text, where);
 }
 
-GitRepoView::GitRepoView(const Repo& repo, std::string base_tip)
-    : repo_(repo), base_tip_(std::move(base_tip)), walk_next_(base_tip_) {}
+GitRepoView::GitRepoView(const Repo& repo, std::string base_tip, QueueVerifier* verifier)
+    : repo_(repo), base_tip_(std::move(base_tip)), verifier_(verifier), walk_next_(base_tip_) {}
+
+GitRepoView::~GitRepoView() = default;
+
+SignatureCheck GitRepoView::signature(const std::string& commit, const Event& e, const Definitions& d) {
+  if (!verifier_) {
+    VerifyOptions o;
+    o.use_cache = false;
+    o.write_cache = false;
+    own_verifier_ = std::make_unique<QueueVerifier>(repo_, o);
+    verifier_ = own_verifier_.get();
+  }
+  return verifier_->verify(commit, e, d);
+}
 
 Result<std::shared_ptr<const Definitions>> GitRepoView::definitions_at(const std::string& commit) {
   auto it = defs_.find(commit);

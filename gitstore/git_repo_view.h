@@ -31,9 +31,16 @@ Result<std::vector<std::string>> diff_paths(const Repo& repo, const std::string&
 // `git patch-id --stable` of the diff from..to: unchanged by a rebase that changes nothing.
 Result<std::string> patch_id(const Repo& repo, const std::string& from, const std::string& to);
 
+class QueueVerifier;
+
 class GitRepoView : public RepoView {
  public:
-  GitRepoView(const Repo& repo, std::string base_tip);
+  // Signatures are verified through `verifier` (the queue's, with its cache); without one the
+  // view verifies them itself, uncached.
+  GitRepoView(const Repo& repo, std::string base_tip, QueueVerifier* verifier = nullptr);
+  ~GitRepoView() override;
+  GitRepoView(const GitRepoView&) = delete;
+  GitRepoView& operator=(const GitRepoView&) = delete;
 
   Result<std::shared_ptr<const Definitions>> definitions_at(const std::string& commit) override;
   std::optional<int64_t> base_position(const std::string& commit) override;
@@ -42,12 +49,16 @@ class GitRepoView : public RepoView {
   std::optional<std::vector<std::string>> changed_files(const std::string& from, const std::string& to) override;
   std::optional<bool> is_ancestor(const std::string& ancestor, const std::string& descendant) override;
   std::optional<bool> path_exists(const std::string& commit, const std::string& path) override;
+  SignatureCheck signature(const std::string& commit, const Event& e, const Definitions& d) override;
 
   const std::string& base_tip() const { return base_tip_; }
+  void set_verifier(QueueVerifier* verifier) { verifier_ = verifier; }
 
  private:
   const Repo& repo_;
   std::string base_tip_;
+  QueueVerifier* verifier_;
+  std::unique_ptr<QueueVerifier> own_verifier_;  // when none was given
   std::unordered_map<std::string, Result<std::shared_ptr<const Definitions>>> defs_;
   std::unordered_map<std::string, std::shared_ptr<const Definitions>> defs_by_blob_;
   // First-parent walk from the tip, extended lazily: commit -> -(distance from the tip).

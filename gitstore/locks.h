@@ -1,24 +1,53 @@
 // Stale ref locks. git and libgit2 update a ref by creating <ref>.lock, writing the new value
 // into it and renaming it over the ref; a process killed in between leaves the lock behind,
 // and git refuses every later update of that ref until someone removes the file by hand. An
-// agent killed by a timeout or the OOM killer has nobody to do that. The refs git-agentq
-// updates (the queue's, the notes, the tracking refs its fetches update) are locked for
-// milliseconds, so a lock older than a grace period belongs to a dead process; removing it
-// loses nothing (it holds at most the id that was being written).
+// agent killed by a timeout or the OOM killer has nobody to do that.
+//
+// git-agentq removes such a lock itself only when all of these hold:
+// - it locks a ref git-agentq owns (owned_ref): the queue's refs, the notes and their
+//   tracking refs, which git-agentq and its fetches hold for milliseconds and nothing else
+//   writes; never packed-refs.lock, a branch, index.lock or another program's ref;
+// - it is older than the grace period (AGENTQ_STALE_LOCK_MS, default 10 s): git closes a ref
+//   lock's file after writing the new value and holds only the file until it renames it, so
+//   the age is what tells a dead writer from a slow one;
+// - no live process has it open (Linux: /proc/<pid>/fd); when that cannot be told, it stays.
+// Removing it then loses nothing: it holds at most the id that was being written. Any other
+// lock in the way is reported with its path, its age and how to clear it.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "core/error.h"
+#include "gitstore/repo.h"
+
 namespace agentq {
 
-// AGENTQ_STALE_LOCK_MS, default 10 s.
-std::chrono::milliseconds stale_lock_grace();
+// AGENTQ_STALE_LOCK_MS (default 10 s); USAGE when it is set to anything but a number of
+// milliseconds.
+Result<std::chrono::milliseconds> stale_lock_grace();
 
-// Removes `lock` when it is older than the grace period. True when it is gone (removed now,
-// or already).
-bool clear_stale_lock(const std::string& lock);
+// True for the refs git-agentq owns: refs/agent-queue/*, refs/notes/agentq*, and their
+// tracking refs refs/remotes/<remote>/agent-queue/*, refs/remotes/<remote>/notes/agentq*.
+bool owned_ref(const std::string& ref);
+
+struct LockCheck {
+  enum class Outcome {
+    gone,     // there is no such lock (any more): try again now
+    removed,  // it was a dead writer's lock of an owned ref and is removed: try again now
+    busy,     // young: a live writer is probably using it; try again after a pause
+    stuck,    // waiting will not help and it may not be removed: report `why`
+  };
+  Outcome outcome = Outcome::gone;
+  // For busy and stuck: the lock's path, age, who holds it if known, and how to clear it.
+  Error why;
+};
+
+// Judges the lock file `lock` (an absolute path, or relative to the current directory) that
+// stands in the way of a ref update in `repo`, removing it when the rules above allow.
+// Fails only when AGENTQ_STALE_LOCK_MS is malformed.
+Result<LockCheck> clear_stale_lock(const Repo& repo, const std::string& lock);
 
 // The lock file a git error names ("Unable to create '<path>.lock': File exists"), if any.
 std::optional<std::string> lock_named_in(const std::string& git_stderr);

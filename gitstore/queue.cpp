@@ -47,6 +47,7 @@ void Queue::set_offline(bool offline) { impl_->offline = offline; }
 void Queue::set_cache_writes(bool write) {
   impl_->cache_writes = write;
   impl_->verifier.reset();
+  if (impl_->view) impl_->view->set_verifier(impl_->verifier_for_reads());
 }
 const std::vector<std::string>& Queue::warnings() const { return impl_->load_warnings; }
 Status Queue::catch_up() { return impl_->catch_up(); }
@@ -67,7 +68,7 @@ void use_remote(Queue::Impl& impl, const std::string& base, const std::string& p
 Status Queue::prepare_uninitialised(const std::string& base, const std::string& remote) {
   auto tip = find_base_tip(repo(), base, remote);
   if (!tip) return fail(tip.error());
-  impl_->view = std::make_unique<GitRepoView>(repo(), *tip);
+  impl_->view = std::make_unique<GitRepoView>(repo(), *tip, impl_->verifier_for_reads());
   auto d = impl_->view->definitions_at(*tip);
   if (!d) return fail(d.error());
   impl_->defs = *d;
@@ -84,9 +85,8 @@ Status Queue::load(const LoadOptions& options) {
     return fail(Error(Code::NO_QUEUE, "no queue here: " + options.log_ref + " does not exist", {},
                       "run 'git agentq init' (or 'git agentq sync' in a clone of a repository that has one)"));
   impl_->keep_log = options.keep_log;
-  auto slice = read_log(repo(), *tip, {}, impl_->verifier_for_reads());
+  auto slice = read_log(repo(), *tip);
   if (!slice) return fail(slice.error());
-  impl_->flush_verifier();
   const LogEntry& root = slice->entries.front();
   if (!root.event || root.event->type != EventType::init)
     return fail(Error(Code::EVENT_INVALID, "the queue log does not start with an init event",
@@ -98,7 +98,7 @@ Status Queue::load(const LoadOptions& options) {
                                     : repo().resolve_commit("refs/remotes/" + options.base_remote + "/" + init.base);
   if (!base_tip)
     return fail(Error(Code::GIT_ERROR, "the base branch is missing: " + base_tip.error().message));
-  impl_->view = std::make_unique<GitRepoView>(repo(), *base_tip);
+  impl_->view = std::make_unique<GitRepoView>(repo(), *base_tip, impl_->verifier_for_reads());
 
   const std::string defs_rev = options.defs_rev.empty() ? *base_tip : options.defs_rev;
   auto defs_commit = repo().resolve_commit(defs_rev);
@@ -110,6 +110,7 @@ Status Queue::load(const LoadOptions& options) {
 
   impl_->state = QueueState{};
   for (const LogEntry& entry : slice->entries) replay_entry(impl_->state, entry, *impl_->view);
+  impl_->flush_verifier();
   impl_->state_tip = *tip;
   if (options.keep_log) impl_->entries = std::move(slice->entries);
   use_remote(*impl_, init.base, impl_->defs->policy.remote);
@@ -130,20 +131,20 @@ Status Queue::Impl::advance_to(const std::optional<std::string>& tip) {
     return {};
   }
   if (*tip == state_tip) return {};
-  auto slice = read_log(*repo, *tip, state_tip, verifier_for_reads());
+  auto slice = read_log(*repo, *tip, state_tip);
   if (!slice) return fail(slice.error());
   if (state_tip.empty() || !slice->reached_stop) {
     // No state yet, or the log was rewritten under us: replay it whole.
     if (!state_tip.empty()) {
-      auto whole = read_log(*repo, *tip, {}, verifier_for_reads());
+      auto whole = read_log(*repo, *tip);
       if (!whole) return fail(whole.error());
       slice = std::move(whole);
     }
     state = QueueState{};
     entries.clear();
   }
-  flush_verifier();
   for (const LogEntry& entry : slice->entries) replay_entry(state, entry, *view);
+  flush_verifier();
   if (keep_log) entries.insert(entries.end(), slice->entries.begin(), slice->entries.end());
   state_tip = *tip;
   return {};
@@ -151,7 +152,7 @@ Status Queue::Impl::advance_to(const std::optional<std::string>& tip) {
 
 Status Queue::Impl::repin_base(const std::string& tip) {
   if (view && view->base_tip() == tip) return {};
-  auto fresh = std::make_unique<GitRepoView>(*repo, tip);
+  auto fresh = std::make_unique<GitRepoView>(*repo, tip, verifier_for_reads());
   auto d = fresh->definitions_at(tip);
   if (!d) return fail(d.error());
   view = std::move(fresh);

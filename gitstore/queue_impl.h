@@ -24,8 +24,9 @@ struct Queue::Impl {
   std::vector<LogEntry> entries;
   bool keep_log = false;
 
-  // Signatures: verified on every replay (cached by commit id), made on every write, both
-  // only where the definitions an event is judged under set policy.require_signed.
+  // Signatures: verified on every replay (the view asks `verifier`, cached by commit id), made
+  // on every write, both only where the definitions an event is judged under set
+  // policy.require_signed.
   std::unique_ptr<QueueVerifier> verifier;
   std::unique_ptr<Signing> signing;
   bool cache_writes = true;

@@ -22,15 +22,11 @@ constexpr const char* kNotesPrefix = "refs/notes/";
 // base branch can legitimately take minutes.
 constexpr int kDefaultTimeoutMs = 10 * 60 * 1000;
 
-int remote_timeout_ms() {
-  if (auto v = env("AGENTQ_REMOTE_TIMEOUT")) {
-    try {
-      long s = std::stol(*v);
-      if (s > 0) return static_cast<int>(std::min(s, 24L * 3600L) * 1000);
-    } catch (...) {
-    }
-  }
-  return kDefaultTimeoutMs;
+// AGENTQ_REMOTE_TIMEOUT, in seconds.
+Result<int> remote_timeout_ms() {
+  auto s = env_int("AGENTQ_REMOTE_TIMEOUT", kDefaultTimeoutMs / 1000, 1, 24L * 3600);
+  if (!s) return fail(s.error());
+  return static_cast<int>(*s * 1000);
 }
 
 std::string run_dir(const Repo& repo) { return repo.workdir().empty() ? repo.git_dir() : repo.workdir(); }
@@ -44,7 +40,9 @@ Result<ProcessResult> run_transport(const Repo& repo, const std::vector<std::str
   // language: they are classified below and shown to the user.
   spec.env = {{"GIT_TERMINAL_PROMPT", "0"}, {"LC_ALL", "C"}};
   spec.unset_env = {"LANGUAGE"};
-  spec.timeout_ms = remote_timeout_ms();
+  auto timeout = remote_timeout_ms();
+  if (!timeout) return fail(timeout.error());
+  spec.timeout_ms = *timeout;
   return run_process(spec);
 }
 
@@ -102,7 +100,10 @@ Error transport_error(const Repo& repo, const std::string& remote, const std::st
   const std::string who = describe(repo, remote);
   if (r.timed_out)
     return Error(Code::REMOTE_UNREACHABLE,
-                 "git " + verb + " " + who + " timed out after " + std::to_string(remote_timeout_ms() / 1000) + "s", {},
+                 // run_transport read the timeout already: it is well-formed here
+                 "git " + verb + " " + who + " timed out after " +
+                     std::to_string(remote_timeout_ms().value_or(kDefaultTimeoutMs) / 1000) + "s",
+                 {},
                  verb == "push" ? "the push may or may not have landed: 'git agentq sync' finds out (events are idempotent)"
                                 : "check the network; write with --offline meanwhile and run 'git agentq sync' later");
   if (!r.started) return Error(Code::GIT_ERROR, "cannot run git: " + condense(r.err), {}, "install git");
@@ -223,8 +224,11 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
   const std::string base_ref = std::string(kHeadsPrefix) + base;
   bool with_base = !base.empty();
   // Another fetch of this repository may hold a tracking ref for a moment; a dead one holds it
-  // until its lock is old enough to be cleared.
-  const auto give_up = std::chrono::steady_clock::now() + stale_lock_grace() + std::chrono::seconds(3);
+  // until its lock is old enough to be cleared (gitstore/locks.h says which locks ever are).
+  auto grace = stale_lock_grace();
+  if (!grace) return fail(grace.error());
+  const auto give_up = std::chrono::steady_clock::now() + *grace + std::chrono::seconds(3);
+  std::optional<Error> in_the_way;  // the last lock found busy
   for (int attempt = 0;; ++attempt) {
     std::vector<std::string> args = {"fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
                                      "--no-recurse-submodules"};
@@ -244,16 +248,31 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
       continue;
     }
     if (local_ref_contention(l)) {
-      auto lock = lock_named_in(r->err);
-      if (lock && clear_stale_lock(*lock)) continue;
+      if (auto lock = lock_named_in(r->err)) {
+        // git names the lock as it opened it: a relative path is relative to where git ran.
+        const std::string path = lock->front() == '/' ? *lock : run_dir(repo) + "/" + *lock;
+        auto check = clear_stale_lock(repo, path);
+        if (!check) return fail(check.error());
+        if (check->outcome == LockCheck::Outcome::removed) continue;
+        if (check->outcome == LockCheck::Outcome::stuck) {
+          Error e = check->why;
+          e.message = "git fetch " + remote + " cannot lock a ref: " + e.message;
+          return fail(e);
+        }
+        if (check->outcome == LockCheck::Outcome::busy) in_the_way = check->why;
+      }
       if (std::chrono::steady_clock::now() < give_up) {
         sleep_ms(random_between(10, std::min(500L, 10L << std::min(attempt, 6))));
         continue;
       }
-    }
-    if (local_ref_contention(l))
+      if (in_the_way) {
+        Error e = *in_the_way;
+        e.message = "git fetch " + remote + " cannot lock a ref: " + e.message;
+        return fail(e);
+      }
       return fail(Error(Code::GIT_ERROR, "cannot update the tracking refs of " + remote + ": " + condense(r->err), {},
                         "if no other git process is running, remove the stale .lock file the message names"));
+    }
     return fail(transport_error(repo, remote, "fetch", *r));
   }
   RemoteRefs refs;

@@ -9,11 +9,7 @@ namespace agentq {
 
 RetryPolicy retry_policy() {
   RetryPolicy p;
-  if (auto v = env("AGENTQ_SYNC_ATTEMPTS")) {
-    int n = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec == std::errc() && end == v->data() + v->size()) p.attempts = std::clamp(n, 1, 1000);
-  }
+  if (auto n = env_int("AGENTQ_SYNC_ATTEMPTS", p.attempts, 1, 1000)) p.attempts = static_cast<int>(*n);
   return p;
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -68,6 +69,21 @@ std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
   if (!v || !*v) return std::nullopt;
   return std::string(v);
+}
+
+Result<long> env_int(const char* name, long fallback, long min, long max) {
+  auto v = env(name);
+  if (!v) return fallback;
+  long value = 0;
+  const char* begin = v->data();
+  const char* end = begin + v->size();
+  const auto [ptr, ec] = std::from_chars(begin, end, value);
+  const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (ec != std::errc() || ptr != end || value < min || value > max)
+    return fail(Error(Code::USAGE, std::string(name) + " is '" + *v + "', not " + range, {},
+                      "set " + std::string(name) + " to " + range + ", or unset it (default " + std::to_string(fallback) +
+                          ")"));
+  return value;
 }
 
 std::vector<std::string> env_names_with_prefix(const std::string& prefix) {

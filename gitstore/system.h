@@ -23,6 +23,11 @@ long random_between(long lo, long hi);
 void sleep_ms(long ms);
 
 std::optional<std::string> env(const char* name);
+// An integer setting from the environment: `fallback` when `name` is unset or empty, else its
+// value, which must be a decimal integer from `min` to `max`. Anything else is USAGE naming the
+// variable and what it takes: a mistyped setting fails the command that reads it, loudly,
+// instead of being replaced by the default unnoticed.
+Result<long> env_int(const char* name, long fallback, long min, long max);
 // The names of the environment variables that start with `prefix` (e.g. git merge's GITHEAD_<id>).
 std::vector<std::string> env_names_with_prefix(const std::string& prefix);
 

@@ -11,9 +11,10 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "core/digest.h"
 #include "core/sshsig.h"
 #include "core/timeutil.h"
-#include "gitstore/git_repo_view.h"
+#include "gitstore/event_log.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
 #include "gitstore/temp_dir.h"
@@ -183,13 +184,22 @@ std::string openpgp_fingerprint(const std::string& armored_key) {
 
 namespace {
 
-constexpr std::string_view kCacheHeader = "agentq signature cache 1\n";
+// Format 2: after the header, records of <u32 length><payload><SHA-256 of the payload>, where
+// a payload is 'K' <text id> <text> (a key, or why a signature is bad; its id is the SHA-256 of
+// the text) or 'R' <commit id, 20 bytes> <state> <openpgp?> <text id>. Format 1 (FNV-1a
+// checksums and text ids) is read as unreadable: moved aside, verified afresh.
+constexpr std::string_view kCacheMagic = "agentq signature cache ";
+constexpr std::string_view kCacheHeader = "agentq signature cache 2\n";
+constexpr size_t kDigest = std::tuple_size_v<Sha256>;
 
 using Oid = std::array<unsigned char, 20>;
-struct OidHash {
-  size_t operator()(const Oid& o) const {
+// Object ids and SHA-256 digests are uniformly distributed already.
+struct BytesHash {
+  template <size_t N>
+  size_t operator()(const std::array<unsigned char, N>& a) const {
+    static_assert(N >= sizeof(size_t));
     size_t h;
-    std::memcpy(&h, o.data(), sizeof h);  // object ids are uniformly distributed already
+    std::memcpy(&h, a.data(), sizeof h);
     return h;
   }
 };
@@ -210,20 +220,14 @@ bool hex_to_oid(std::string_view hex, Oid* out) {
   return true;
 }
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 void put_u32(std::string* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
-void put_u64(std::string* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+void put_digest(std::string* out, const Sha256& d) { out->append(reinterpret_cast<const char*>(d.data()), d.size()); }
+Sha256 get_digest(std::string_view s, size_t at) {
+  Sha256 d;
+  std::memcpy(d.data(), s.data() + at, d.size());
+  return d;
 }
 uint64_t get_le(std::string_view s, size_t at, int bytes) {
   uint64_t v = 0;
@@ -234,13 +238,7 @@ uint64_t get_le(std::string_view s, size_t at, int bytes) {
 struct Cached {
   SignatureCheck::State state;
   bool openpgp;
-  uint64_t text;  // hash of the key (good) or the detail (bad)
-};
-
-// What the definitions an event names say about signing.
-struct SigningPolicy {
-  bool require_signed = false;
-  std::shared_ptr<const Definitions> defs;
+  Sha256 text;  // id of the key (good) or the detail (bad)
 };
 
 }  // namespace
@@ -251,10 +249,9 @@ struct QueueVerifier::Impl {
   const Repo* repo;
   VerifyOptions options;
   bool loaded = false;
-  std::unordered_map<Oid, Cached, OidHash> results;
-  std::unordered_map<uint64_t, std::string> texts;
+  std::unordered_map<Oid, Cached, BytesHash> results;
+  std::unordered_map<Sha256, std::string, BytesHash> texts;
   std::string pending;  // records not yet appended to the file
-  std::unordered_map<std::string, SigningPolicy> policies;  // defs commit -> policy
   std::vector<std::string> warnings;
   size_t verified = 0, cached = 0;
 
@@ -265,18 +262,22 @@ struct QueueVerifier::Impl {
     if (!path_exists(path)) return;
     auto data = read_file(path);
     if (!data || !parse(*data)) {
+      // Another version's format is not damage, but it is read the same way: set aside.
+      const bool other_format = data && data->compare(0, kCacheHeader.size(), kCacheHeader) != 0 &&
+                                data->compare(0, kCacheMagic.size(), kCacheMagic) == 0;
+      const std::string what = other_format ? "is in another version's format" : "failed its checksum";
       results.clear();
       texts.clear();
       const std::string aside = ".corrupt-" + std::to_string(now_ms());
       if (options.write_cache) {
         if (auto st = move_aside(path, aside); st)
-          warnings.push_back("CACHE_CORRUPT: the signature cache failed its checksum; moved it to " + path + aside +
+          warnings.push_back("CACHE_CORRUPT: the signature cache " + what + "; moved it to " + path + aside +
                              " and verified afresh");
         else
           warnings.push_back("CACHE_CORRUPT: the signature cache is unreadable and could not be moved aside: " +
                              st.error().message);
       } else {
-        warnings.push_back("CACHE_CORRUPT: the signature cache failed its checksum; it was ignored");
+        warnings.push_back("CACHE_CORRUPT: the signature cache " + what + "; it was ignored");
       }
     }
   }
@@ -287,21 +288,24 @@ struct QueueVerifier::Impl {
     while (pos < data.size()) {
       if (data.size() - pos < 4) return false;
       const size_t len = get_le(data, pos, 4);
-      if (data.size() - pos - 4 < len + 8 || len < 1) return false;
+      if (data.size() - pos - 4 < len + kDigest || len < 1) return false;
       std::string_view payload(data.data() + pos + 4, len);
-      if (fnv1a(payload) != get_le(data, pos + 4 + len, 8)) return false;
-      pos += 4 + len + 8;
+      if (sha256(payload) != get_digest(data, pos + 4 + len)) return false;
+      pos += 4 + len + kDigest;
       if (payload[0] == 'K') {
-        if (payload.size() < 9) return false;
-        texts[get_le(payload, 1, 8)] = std::string(payload.substr(9));
+        if (payload.size() < 1 + kDigest) return false;
+        const std::string_view text = payload.substr(1 + kDigest);
+        const Sha256 id = get_digest(payload, 1);
+        if (sha256(text) != id) return false;
+        texts[id] = std::string(text);
       } else if (payload[0] == 'R') {
-        if (payload.size() != 1 + 20 + 1 + 1 + 8) return false;
+        if (payload.size() != 1 + 20 + 1 + 1 + kDigest) return false;
         Oid oid;
         std::memcpy(oid.data(), payload.data() + 1, 20);
         const auto state = static_cast<unsigned char>(payload[21]);
         if (state != 2 && state != 3) return false;
         Cached c{state == 2 ? SignatureCheck::State::good : SignatureCheck::State::bad, payload[22] == 1,
-                 get_le(payload, 23, 8)};
+                 get_digest(payload, 23)};
         results[oid] = c;
       } else {
         return false;
@@ -316,16 +320,16 @@ struct QueueVerifier::Impl {
   void append_record(const std::string& payload) {
     put_u32(&pending, static_cast<uint32_t>(payload.size()));
     pending += payload;
-    put_u64(&pending, fnv1a(payload));
+    put_digest(&pending, sha256(payload));
   }
 
   void remember(const Oid& oid, const SignatureCheck& c) {
     const std::string& text = c.state == SignatureCheck::State::good ? c.key : c.detail;
-    const uint64_t h = fnv1a(text);
+    const Sha256 h = sha256(text);
     if (!texts.count(h)) {
       texts[h] = text;
       std::string k = "K";
-      put_u64(&k, h);
+      put_digest(&k, h);
       k += text;
       append_record(k);
     }
@@ -334,24 +338,8 @@ struct QueueVerifier::Impl {
     r.append(reinterpret_cast<const char*>(oid.data()), 20);
     r.push_back(static_cast<char>(c.state == SignatureCheck::State::good ? 2 : 3));
     r.push_back(static_cast<char>(c.format == "openpgp" ? 1 : 0));
-    put_u64(&r, h);
+    put_digest(&r, h);
     append_record(r);
-  }
-
-  const SigningPolicy& policy(const std::string& defs) {
-    auto it = policies.find(defs);
-    if (it != policies.end()) return it->second;
-    SigningPolicy p;
-    // Most queues never sign: a definitions file that does not even mention the key cannot
-    // turn it on, and skipping the YAML parse keeps unsigned replays as fast as before.
-    auto text = repo->read_path(defs, kDefsPath);
-    const bool mentions = text && *text && (*text)->find("require_signed") != std::string::npos;
-    if (!mentions) return policies.emplace(defs, std::move(p)).first->second;
-    if (auto d = load_definitions_at(*repo, defs)) {
-      p.require_signed = d->policy.require_signed;
-      p.defs = std::make_shared<const Definitions>(std::move(*d));
-    }
-    return policies.emplace(defs, std::move(p)).first->second;
   }
 };
 
@@ -362,15 +350,11 @@ QueueVerifier::QueueVerifier(const Repo& repo, VerifyOptions options) : impl_(st
 
 QueueVerifier::~QueueVerifier() = default;
 
-SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
+SignatureCheck QueueVerifier::verify(const std::string& commit, const Event& e, const Definitions& d) {
   Impl& m = *impl_;
-  if (!commit.event || commit.event->defs.empty()) return {};
-  // Judged as the event's own definitions say (DESIGN "Which definitions apply").
-  const SigningPolicy& p = m.policy(commit.event->defs);
-  if (!p.require_signed) return {};
   if (!m.loaded) m.load();
   Oid oid{};
-  const bool have_oid = hex_to_oid(commit.commit, &oid);
+  const bool have_oid = hex_to_oid(commit, &oid);
   if (have_oid) {
     auto it = m.results.find(oid);
     if (it != m.results.end()) {
@@ -382,8 +366,10 @@ SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
       return c;
     }
   }
+  auto raw = read_commit_object(*m.repo, commit);
+  if (!raw) return bad("", "the commit cannot be read: " + raw.error().message);  // not cached: says nothing
   std::string signature, signed_data;
-  if (!split_signature(commit.raw, &signature, &signed_data)) return bad("", "the commit object is malformed");
+  if (!split_signature(*raw, &signature, &signed_data)) return bad("", "the commit object is malformed");
   SignatureCheck c;
   bool cacheable = true;
   switch (signature_kind(signature)) {
@@ -397,9 +383,9 @@ SignatureCheck QueueVerifier::verify(const SignedCommit& commit) {
       break;
     }
     case SignatureKind::openpgp: {
-      const Actor* a = p.defs ? p.defs->actor(commit.event->actor) : nullptr;
+      const Actor* a = d.actor(e.actor);
       if (!a || a->key.empty() || signature_kind(a->key) == SignatureKind::ssh || a->key.rfind("ssh-", 0) == 0) {
-        c = bad("openpgp", "an OpenPGP signature, but the definitions declare no OpenPGP key for " + commit.event->actor);
+        c = bad("openpgp", "an OpenPGP signature, but the definitions declare no OpenPGP key for " + e.actor);
       } else {
         bool env_fail = false;
         c = verify_openpgp_signature(signature, signed_data, a->key, &env_fail);

@@ -8,8 +8,9 @@
 //
 // Results are cached by commit id in <common git dir>/agentq/signatures: a commit's content
 // (and so the event's actor and `defs`) never changes, so neither does its verdict. The cache is
-// append-only records, each with its own checksum; one that fails its checksum is moved aside
-// (signatures.corrupt-<time>, never deleted) and rebuilt. Deleting it changes no answer.
+// append-only records, each with its own SHA-256 checksum; a cache that fails a checksum, or is
+// in another version's format, is moved aside (signatures.corrupt-<time>, never deleted) and
+// rebuilt. Deleting it changes no answer.
 #pragma once
 
 #include <memory>
@@ -17,8 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/definitions.h"
+#include "core/event.h"
 #include "core/signature.h"
-#include "gitstore/event_log.h"
 #include "gitstore/repo.h"
 
 namespace agentq {
@@ -46,16 +48,20 @@ SignatureCheck verify_openpgp_signature(std::string_view signature, std::string_
 // The OpenPGP fingerprint of an armored public key (via `gpg --show-keys`); empty when unknown.
 std::string openpgp_fingerprint(const std::string& armored_key);
 
-// The verifier the queue uses: decides per event whether its definitions require a signature,
-// verifies, and caches by commit id.
-class QueueVerifier : public Verifier {
+// The verifier the queue uses (GitRepoView::signature answers replay with it): verifies a log
+// commit's signature and caches the verdict by commit id. Replay asks only where the
+// definitions an event is judged under set policy.require_signed.
+class QueueVerifier {
  public:
   explicit QueueVerifier(const Repo& repo, VerifyOptions options = {});
-  ~QueueVerifier() override;
+  ~QueueVerifier();
   QueueVerifier(const QueueVerifier&) = delete;
   QueueVerifier& operator=(const QueueVerifier&) = delete;
 
-  SignatureCheck verify(const SignedCommit& commit) override;
+  // The signature of log commit `commit` holding event `e`; `d` are the definitions `e` is
+  // judged under (an OpenPGP signature is checked against the key they declare for e.actor).
+  // The commit object is read only when the cache has no verdict for it. Never not_checked.
+  SignatureCheck verify(const std::string& commit, const Event& e, const Definitions& d);
 
   // Appends the results found since the last flush to the cache (no-op without write_cache).
   Status flush();

@@ -190,3 +190,24 @@ TEST_CASE("bad input: a large attached log is capped, with the truncation noted"
   CHECK(attached.size() < 300 * 1024);
   CHECK(attached.find("[truncated: 614400 bytes") != std::string::npos);
 }
+
+TEST_CASE("bad input: a malformed numeric setting in the environment is refused, not ignored", "[bad-input]") {
+  Sandbox sb;
+  const std::string origin = sb.make_origin();
+  const std::string k = sb.clone(origin, "k");
+  const std::string before = sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"});
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"AGENTQ_SYNC_ATTEMPTS", "lots"}, {"AGENTQ_SYNC_ATTEMPTS", "0"}, {"AGENTQ_REMOTE_TIMEOUT", "10s"},
+           {"AGENTQ_STALE_LOCK_MS", "-5"}}) {
+    INFO(name << "=" << value);
+    Run r = sb.aq(k, {"claim", "A-1", "--actor", "agent-a"}, {{name, value}});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("error[USAGE]") != std::string::npos);
+    CHECK(r.err.find(name + " is '" + value + "'") != std::string::npos);
+  }
+  CHECK(sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"}) == before);
+  // well-formed values work as before
+  Run ok = sb.aq(k, {"claim", "A-1", "--actor", "agent-a"}, {{"AGENTQ_SYNC_ATTEMPTS", "3"}, {"AGENTQ_REMOTE_TIMEOUT", "60"}});
+  INFO(ok.err);
+  CHECK(ok.code == 0);
+}

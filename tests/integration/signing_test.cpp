@@ -431,3 +431,127 @@ TEST_CASE("signing: hooks verify without writing: the same verdict, no cache wri
   CHECK(q->state().task("A-1").owner == "agent-a");
   CHECK_FALSE(std::filesystem::exists(t.repo + "/.git/agentq"));
 }
+
+namespace {
+
+// Definitions that set policy.require_signed in a spelling without the literal text of the
+// key: a double-quoted key with an escape, or an alias of such a scalar anchored earlier.
+enum class Spelling { escaped, alias };
+
+std::string hidden_signing_yaml(Spelling how, const Key& a, const Key& alice, bool remote = false) {
+  std::string y = "version: 1\nroles:\n  backend: { kind: delivery }\n  coord: { kind: coordinator }\nactors:\n"
+                  "  agent-a: { roles: [backend], key: \"" + a.pub + "\" }\n"
+                  "  alice: { roles: [coord], human: true, key: \"" + alice.pub + "\" }\n";
+  if (how == Spelling::alias) {
+    y += "tasks:\n  - { id: A-1, role: backend, title: &signing \"require\\x5fsigned\" }\n"
+         "policy:\n  base: main\n  *signing : true\n";
+  } else {
+    y += "tasks:\n  - { id: A-1, role: backend }\n"
+         "policy:\n  base: main\n  \"require\\x5fsigned\": true\n";
+  }
+  REQUIRE(y.find("require_signed") == std::string::npos);
+  return remote ? with_remote(y) : y;
+}
+
+// An unsigned claim of A-1 by agent-a on top of refs/agent-queue/log in `dir`, legal in every
+// other way, made with plain git. Returns the commit (no ref moved).
+std::string forge_unsigned_claim(const Sandbox& sb, const std::string& dir) {
+  const std::string main = sb.git_ok(dir, {"rev-parse", "main"});
+  const std::string json = R"({"actor":"agent-a","at":"2026-01-01T00:00:00Z","defs":")" + main +
+                           R"(","id":"forged-unsigned-1","lane":1,"role":"backend","task":"A-1","type":"claim","v":1})";
+  const std::string tree = sb.git_ok(dir, {"hash-object", "-t", "tree", "-w", "/dev/null"});
+  Run forged = sb.run({"sh", "-c", "printf 'claim A-1 by agent-a (backend, lane 1)\\n\\n%s\\n' '" + json +
+                                       "' | git commit-tree " + tree + " -p refs/agent-queue/log"},
+                      dir);
+  REQUIRE(forged.code == 0);
+  return forged.out.substr(0, 40);
+}
+
+}  // namespace
+
+TEST_CASE("signing: require_signed spelled without its literal text still refuses unsigned events in validate",
+          "[signing]") {
+  const Spelling how = GENERATE(Spelling::escaped, Spelling::alias);
+  Sandbox sb;
+  Key a = ssh_key(sb, "agent-a"), alice = ssh_key(sb, "alice");
+  const std::string repo = sb.make_repo("repo", hidden_signing_yaml(how, a, alice));
+  Run init = sb.aq(repo, {"init", "--actor", "alice"}, signing_as(alice));
+  INFO(init.err);
+  REQUIRE(init.code == 0);
+  // the writers read the key (they refuse to write unsigned)
+  Run unsigned_claim = sb.aq(repo, {"claim", "A-1", "--actor", "agent-a"});
+  CHECK(has_code(unsigned_claim, "UNSIGNED_EVENT"));
+  REQUIRE(sb.aq_json(repo, {"validate"})["ok"] == true);
+
+  const std::string forged = forge_unsigned_claim(sb, repo);
+  sb.git_ok(repo, {"update-ref", "refs/agent-queue/log", forged});
+  Run v = sb.aq(repo, {"validate"});
+  INFO(v.out << v.err);
+  CHECK(v.code == 1);
+  auto j = sb.aq_json(repo, {"validate"});
+  CHECK(code_for(j, forged) == "UNSIGNED_EVENT");
+  CHECK(sb.aq_json(repo, {"show", "A-1"})["status"] == "todo");  // the forged claim counts for nothing
+}
+
+TEST_CASE("signing: pre-receive refuses an unsigned event when require_signed is spelled without its literal text",
+          "[signing][pre-receive]") {
+  const Spelling how = GENERATE(Spelling::escaped, Spelling::alias);
+  Sandbox sb;
+  Key a = ssh_key(sb, "agent-a"), alice = ssh_key(sb, "alice");
+  const std::string origin = sb.path("origin.git");
+  sb.git_ok(sb.root(), {"init", "-q", "--bare", "-b", "main", origin});
+  const std::string seed = sb.make_repo("seed", hidden_signing_yaml(how, a, alice, true));
+  sb.git_ok(seed, {"remote", "add", "origin", origin});
+  sb.git_ok(seed, {"push", "-q", "origin", "main"});
+  Run init = sb.aq(seed, {"init", "--actor", "alice"}, signing_as(alice));
+  INFO(init.err);
+  REQUIRE(init.code == 0);
+  Run inst = sb.aq(origin, {"install-hooks"});
+  INFO(inst.err);
+  REQUIRE(inst.code == 0);
+  const std::string dev = sb.clone(origin, "dev");
+  const std::string before = sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"});
+
+  const std::string forged = forge_unsigned_claim(sb, dev);
+  Run push = sb.git(dev, {"push", "--no-verify", "origin", forged + ":refs/agent-queue/log"});
+  INFO(push.err);
+  CHECK(push.code != 0);
+  CHECK(has_code(push, "UNSIGNED_EVENT"));
+  CHECK(push.err.find(forged.substr(0, 12)) != std::string::npos);
+  CHECK(sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"}) == before);
+  // a signed claim by the same actor goes through
+  Run claim = sb.aq(dev, {"claim", "A-1", "--actor", "agent-a"}, signing_as(a));
+  INFO(claim.err);
+  CHECK(claim.code == 0);
+}
+
+TEST_CASE("signing: the signature cache is checksummed with SHA-256, and another format or a damaged record is set aside",
+          "[signing]") {
+  Signed t;
+  REQUIRE(t.as(t.a, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
+  const std::string cache = t.repo + "/.git/agentq/signatures";
+  REQUIRE(t.sb.aq(t.repo, {"validate"}).code == 0);
+  std::string written = t.sb.read("repo/.git/agentq/signatures");
+  REQUIRE(written.rfind("agentq signature cache 2\n", 0) == 0);
+  auto asides = [&]() {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(t.repo + "/.git/agentq"))
+      n += e.path().filename().string().rfind("signatures.corrupt-", 0) == 0;
+    return n;
+  };
+  // one byte of a record changed: its checksum fails
+  written[written.size() - 40] = static_cast<char>(written[written.size() - 40] ^ 1);
+  t.sb.write("repo/.git/agentq/signatures", written);
+  Run damaged = t.sb.aq(t.repo, {"validate"});
+  CHECK(damaged.code == 0);
+  CHECK(damaged.err.find("CACHE_CORRUPT: the signature cache failed its checksum") != std::string::npos);
+  CHECK(asides() == 1);
+  // a cache of the first format (FNV-1a checksums), as git-agentq 0.1 wrote it
+  t.sb.write("repo/.git/agentq/signatures", "agentq signature cache 1\n");
+  Run old = t.sb.aq(t.repo, {"validate"});
+  CHECK(old.code == 0);
+  CHECK(old.err.find("CACHE_CORRUPT: the signature cache is in another version's format") != std::string::npos);
+  CHECK(asides() == 2);  // set aside, never deleted
+  CHECK(t.sb.aq(t.repo, {"validate"}).err.find("CACHE_CORRUPT") == std::string::npos);
+  CHECK(t.sb.read("repo/.git/agentq/signatures").rfind("agentq signature cache 2\n", 0) == 0);
+}

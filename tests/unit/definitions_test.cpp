@@ -140,3 +140,25 @@ TEST_CASE("definitions: valid_name guards file and ref names", "[definitions]") 
   CHECK_FALSE(valid_name("a/b"));
   CHECK_FALSE(valid_name("a b"));
 }
+
+TEST_CASE("definitions: every YAML spelling of a key means the same key", "[definitions]") {
+  // What the loader reads is what the signature check obeys: spellings that hide the literal
+  // text of a key still set it.
+  const std::string head = "version: 1\nroles: { r: { kind: delivery } }\n";
+  for (const std::string& yaml : {head + "policy:\n  base: main\n  \"require\\x5fsigned\": true\n",
+                                  head + "policy:\n  base: main\n  \"require\\u005fsigned\": TRUE\n",
+                                  head + "tasks:\n  - { id: A-1, role: r, title: &k \"require\\x5fsigned\" }\n"
+                                         "policy:\n  base: main\n  *k : True\n"}) {
+    INFO(yaml);
+    auto d = load_definitions(yaml, "q.yaml");
+    REQUIRE(d);
+    CHECK(d->policy.require_signed);
+  }
+  // yaml-cpp 0.7 has no merge keys: `<<` is a key like any other, and unknown. Whatever a later
+  // yaml-cpp makes of it, it never loads with signing silently off.
+  auto merged = load_definitions(head + "tasks:\n  - { id: A-1, role: r, title: x }\n"
+                                        "policy:\n  base: main\n  <<: { require_signed: true }\n",
+                                 "q.yaml");
+  if (merged) CHECK(merged->policy.require_signed);
+  else CHECK(merged.error().code == Code::DEF_UNKNOWN_KEY);
+}

@@ -58,12 +58,19 @@ class FakeRepo : public RepoView {
     return std::nullopt;
   }
 
+  // What a verifier found for a log commit; none verified (not_checked) unless set here.
+  SignatureCheck signature(const std::string& commit, const Event&, const Definitions&) override {
+    auto it = signatures.find(commit);
+    return it == signatures.end() ? SignatureCheck{} : it->second;
+  }
+
   const Definitions& defs() const { return *defs_.at(hex40('d')); }
 
   std::set<std::string> merged;
   std::map<std::string, std::vector<std::string>> files;  // "from..to" -> changed paths
   std::set<std::string> non_ancestors;                    // "a..b" where a is not an ancestor of b
   std::set<std::string> paths, missing_paths;             // "commit:path"
+  std::map<std::string, SignatureCheck> signatures;       // log commit -> its verified signature
 
  private:
   std::map<std::string, std::shared_ptr<Definitions>> defs_;

@@ -1,6 +1,7 @@
 // core/import: legacy queue -> definitions + events, without a repository.
 #include <catch2/catch.hpp>
 
+#include "core/digest.h"
 #include "core/import.h"
 
 using namespace agentq;
@@ -61,6 +62,15 @@ TEST_CASE("import: refusals", "[import]") {
   CHECK(deps.error().code == Code::DEP_NOT_DONE);
   auto signed_ = plan_import("policy: { base: main, require_signed: true }\ntasks: []\n", "q.yaml", "main");
   REQUIRE_FALSE(signed_);
+  // every spelling the definitions loader reads as true is refused the same way
+  for (const char* spelling : {"True", "TRUE"}) {
+    auto signed_too = plan_import(std::string("policy: { base: main, require_signed: ") + spelling + " }\ntasks: []\n",
+                                  "q.yaml", "main");
+    INFO(spelling);
+    REQUIRE_FALSE(signed_too);
+    CHECK(signed_too.error().code == Code::DEF_INVALID);
+    CHECK(signed_too.error().message.find("cannot sign") != std::string::npos);
+  }
   auto short_sha = plan_import("tasks:\n  - { id: A, role: r, status: done, owner: x, commit: abc123 }\n", "q.yaml", "main");
   REQUIRE_FALSE(short_sha);  // only the repository can resolve it
   auto resolved = plan_import("tasks:\n  - { id: A, role: r, status: done, owner: x, commit: abc123 }\n", "q.yaml", "main",
@@ -75,4 +85,15 @@ tasks:
                            "q.yaml", "main");
   REQUIRE_FALSE(lanes);
   CHECK(lanes.error().code == Code::LANE_BUSY);
+}
+
+TEST_CASE("import: a task id too long for an event id is replaced by its SHA-256", "[import]") {
+  const std::string id(95, 'T');
+  auto plan = plan_import("tasks:\n  - { id: " + id + ", role: r, status: in_progress, owner: x }\n", "q.yaml", "main");
+  REQUIRE(plan);
+  REQUIRE(plan->events.size() == 1);
+  CHECK(plan->events[0].id == "import-" + sha256_hex_prefix(id, 16) + "-1");
+  CHECK(plan_import("tasks:\n  - { id: " + id + ", role: r, status: in_progress, owner: x }\n", "q.yaml", "main")
+            ->events[0]
+            .id == plan->events[0].id);
 }

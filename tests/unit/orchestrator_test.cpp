@@ -1,9 +1,11 @@
 // core/orchestrator: the stage runner's state machine, gates, retry policy and JSON models,
 // driven through a scripted environment (no processes, no clock).
+#include <cstdio>
 #include <deque>
 
 #include <catch2/catch.hpp>
 
+#include "core/digest.h"
 #include "core/orchestrator.h"
 
 using namespace agentq;
@@ -390,4 +392,22 @@ tasks:
   CHECK(all.ci.status == "success");
   CHECK(all.policy.status == "deny");  // not based on base
   CHECK(all.policy.codes == std::vector<Code>{Code::NOT_BASED_ON_BASE});
+}
+
+TEST_CASE("orchestrator: run ids are SHA-256 derived, and checkpoints of git-agentq 0.1 still resume", "[orchestrator]") {
+  const RunOptions o = two_stages();
+  json work = options_json(o);
+  for (const char* gate : {"policy_status", "ci_status", "review_status"}) work.erase(gate);
+  const std::string text = work.dump();
+  CHECK(run_id_for(o) == "run-" + sha256_hex_prefix(text, 16));
+  // the id 0.1 wrote (64-bit FNV-1a of the same options) is kept as it is on resume
+  char legacy[21];
+  std::snprintf(legacy, sizeof legacy, "run-%016llx", static_cast<unsigned long long>(legacy_fnv1a64(text)));
+  Checkpoint c = fresh(o);
+  json j = checkpoint_json(c);
+  j["run_id"] = legacy;
+  auto old = checkpoint_from_json(j.dump(), "cp");
+  REQUIRE(old);
+  CHECK(old->run_id == legacy);
+  CHECK(checkpoint_from_json(checkpoint_json(*old).dump(), "cp"));  // and saved again, it still reads
 }

@@ -1,4 +1,4 @@
-// Identity under policy.require_signed: what replay makes of the log reader's SignatureCheck,
+// Identity under policy.require_signed: what replay makes of the repository's SignatureCheck,
 // judged under the definitions each event names (core/replay.cpp check_identity, same_key).
 #include <catch2/catch.hpp>
 
@@ -31,12 +31,12 @@ SignatureCheck good(const std::string& key) {
   return c;
 }
 
-std::optional<Code> push_signed(QueueState& s, RepoView& repo, const Event& e, SignatureCheck sig) {
+std::optional<Code> push_signed(QueueState& s, FakeRepo& repo, const Event& e, SignatureCheck sig) {
   const size_t before = s.illegal.size();
   LogEntry entry;
   entry.commit = std::string(40, 'e');
   entry.event = e;
-  entry.signature = std::move(sig);
+  repo.signatures[entry.commit] = std::move(sig);
   replay_entry(s, entry, repo);
   if (s.illegal.size() > before) return s.illegal.back().code;
   return std::nullopt;
@@ -97,4 +97,21 @@ TEST_CASE("signature: a key removed from the definitions invalidates later event
   CHECK(push_signed(s, repo, back, good(kKeyA)) == Code::EVENT_INVALID);
   // the earlier event stays applied
   CHECK(s.task("A-1").owner == "agent-a");
+}
+
+TEST_CASE("signature: under require_signed an event nobody verified is UNSIGNED_EVENT", "[signature]") {
+  // Replay asks the repository for the signature of every event whose definitions require
+  // one; an entry that comes without a verified signature must never pass.
+  FakeRepo repo{yaml(kKeyA)};
+  EventFactory f;
+  QueueState s;
+  Event init = f.init();
+  init.actor = "alice";
+  CHECK(testing::push(s, repo, init) == Code::UNSIGNED_EVENT);
+  CHECK_FALSE(s.initialised);
+  // and so is every later event, legal as it would otherwise be
+  QueueState started;
+  REQUIRE_FALSE(push_signed(started, repo, init, good(kKeyB)));
+  CHECK(testing::push(started, repo, f.claim("agent-a", "A-1", "backend"), hex40('1')) == Code::UNSIGNED_EVENT);
+  CHECK(started.task("A-1").owner.empty());
 }

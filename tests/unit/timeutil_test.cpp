@@ -31,3 +31,26 @@ TEST_CASE("timeutil: RFC 3339 round trip", "[time]") {
   CHECK_FALSE(parse_rfc3339("2026-13-25T08:35:07Z"));
   CHECK_FALSE(parse_rfc3339(""));
 }
+
+TEST_CASE("timeutil: RFC 3339 dates are checked against the calendar", "[time]") {
+  CHECK_FALSE(parse_rfc3339("2026-02-31T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-04-31T12:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-02-29T00:00:00Z"));  // 2026 is no leap year
+  CHECK_FALSE(parse_rfc3339("1900-02-29T00:00:00Z"));  // nor is 1900
+  CHECK_FALSE(parse_rfc3339("2026-00-10T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-01-00T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-01-32T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T24:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T00:60:00Z"));
+  auto leap = parse_rfc3339("2024-02-29T23:59:59Z");
+  REQUIRE(leap);
+  CHECK(format_rfc3339(*leap) == "2024-02-29T23:59:59Z");
+  CHECK(format_rfc3339(*leap + 1000) == "2024-03-01T00:00:00Z");
+  CHECK(parse_rfc3339("2000-02-29T00:00:00Z") == 951782400000LL);
+  CHECK(parse_rfc3339("2026-12-31T23:59:60Z") == parse_rfc3339("2027-01-01T00:00:00Z"));  // a leap second
+  // before the epoch, and milliseconds, round down to the second
+  CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+  CHECK(format_rfc3339(-86400000) == "1969-12-31T00:00:00Z");
+  CHECK(format_rfc3339(1999) == "1970-01-01T00:00:01Z");
+  CHECK(parse_rfc3339("1969-12-31T23:59:59.250Z") == -750);
+}
