@@ -2,6 +2,7 @@
 // checks). Acceptance evidence is recorded only by `git agentq check`, which runs the commands.
 #include "cmd/command.h"
 #include "cmd/common.h"
+#include "core/strings.h"
 #include "core/utf8.h"
 #include "gitstore/system.h"
 
@@ -11,7 +12,7 @@ Status check_evidence(const Invocation& in) {
   const std::string task = in.str("task");
   if (task.empty()) return fail(Error::usage("which task?").hint("git agentq evidence TASK --command CMD --result pass|fail"));
   const std::string command = in.str("command");
-  if (command.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (blank(command))
     return fail(Error::usage("--command is required and cannot be empty"));
   if (!valid_utf8(command)) return fail(Error::usage("--command is not valid UTF-8"));
   const std::string kind = in.str("kind", "other");

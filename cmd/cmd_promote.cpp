@@ -9,6 +9,7 @@
 #include "cmd/common.h"
 #include "core/base_gate.h"
 #include "core/ids.h"
+#include "core/strings.h"
 #include "gitstore/process.h"
 #include "gitstore/remote.h"
 #include "gitstore/worktrees.h"
@@ -49,7 +50,6 @@ Result<ProcessResult> move_local_release(Queue& q, const std::string& release, c
 Status check_promote(const Invocation& in) {
   if (in.str("sha").empty())
     return fail(Error::usage("which commit?").hint("git agentq promote SHA --risks TEXT --rollback TEXT"));
-  auto blank = [](const std::string& s) { return s.find_first_not_of(" \t\n") == std::string::npos; };
   if (blank(in.str("risks")) || blank(in.str("rollback")))
     return fail(Error::usage("a promotion needs --risks TEXT and --rollback TEXT: they are the release record"));
   return {};

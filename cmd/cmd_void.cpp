@@ -3,12 +3,13 @@
 // instead of failing on it.
 #include "cmd/command.h"
 #include "cmd/common.h"
+#include "core/strings.h"
 
 namespace agentq::cli {
 
 Status check_void(const Invocation& in) {
   if (in.str("event").empty()) return fail(Error::usage("which event? (its id or its commit, as validate prints them)"));
-  if (in.str("reason").find_first_not_of(" \t\n") == std::string::npos)
+  if (blank(in.str("reason")))
     return fail(Error::usage("void needs --reason TEXT: it is audited"));
   return {};
 }

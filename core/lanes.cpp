@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/signature.h"
+#include "core/strings.h"
 
 namespace agentq {
 namespace {
@@ -23,16 +24,11 @@ Lane make_lane(const Role& r, int lane, const std::string& prefix) {
 
 bool lane_role(const Role& r) { return r.kind == RoleKind::delivery || r.kind == RoleKind::review; }
 
-std::string join(const std::vector<std::string>& v, size_t max = 5) {
+std::string join_few(const std::vector<std::string>& v, size_t max = 5) {
   std::string out;
   for (size_t i = 0; i < v.size() && i < max; ++i) out += (i ? ", " : "") + v[i];
   if (v.size() > max) out += ", … (" + std::to_string(v.size()) + " in all)";
   return out;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 }  // namespace
@@ -110,7 +106,7 @@ std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, 
   if (facts.worktree_exists && !facts.dirty.empty()) {
     std::vector<std::string> paths;
     for (const auto& line : facts.dirty) paths.push_back(line.size() > 3 ? line.substr(3) : line);
-    items.push_back({Code::WORKTREE_DIRTY, "lane " + lane.name + " has uncommitted changes: " + join(paths),
+    items.push_back({Code::WORKTREE_DIRTY, "lane " + lane.name + " has uncommitted changes: " + join_few(paths),
                      "commit or stash them in the lane, or --force to save them as a patch", {}, {}});
   }
   if (!facts.unpushed.empty()) {
@@ -119,7 +115,7 @@ std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, 
     const std::string where = facts.remote.empty() ? facts.base_name : facts.base_name + " or " + facts.remote;
     items.push_back({Code::UNPUSHED_COMMITS,
                      "branch " + lane.branch + " has " + std::to_string(facts.unpushed.size()) +
-                         " commit(s) on neither " + where + ": " + join(ids),
+                         " commit(s) on neither " + where + ": " + join_few(ids),
                      facts.remote.empty() ? "merge them, or --force (the branch is kept)"
                                           : "push them ('git push " + facts.remote + " " + lane.branch +
                                                 "'), or --force (the branch is kept)",
@@ -143,7 +139,7 @@ std::vector<ReadyItem> preflight_items(const Definitions& d, const std::string& 
   if (!f.dirty.empty()) {
     std::vector<std::string> paths;
     for (const auto& line : f.dirty) paths.push_back(line.size() > 3 ? line.substr(3) : line);
-    items.push_back({Code::WORKTREE_DIRTY, "the work tree has uncommitted changes: " + join(paths),
+    items.push_back({Code::WORKTREE_DIRTY, "the work tree has uncommitted changes: " + join_few(paths),
                      "commit or stash them", {}, {}});
   }
   std::vector<std::string> branches;
@@ -152,7 +148,7 @@ std::vector<ReadyItem> preflight_items(const Definitions& d, const std::string& 
   auto here = lane_of_branch(d, prefix, f.head_branch);
   if (!here || here->role != role) {
     const std::string head = f.head_branch.empty() ? "a detached HEAD" : "branch " + f.head_branch.substr(f.head_branch.rfind("refs/heads/", 0) == 0 ? 11 : 0);
-    items.push_back({Code::NOT_ON_LANE_BRANCH, "on " + head + ", not on a lane branch of " + role + " (" + join(branches) + ")",
+    items.push_back({Code::NOT_ON_LANE_BRANCH, "on " + head + ", not on a lane branch of " + role + " (" + join_few(branches) + ")",
                      "work in the lane's worktree ('git agentq lanes setup', then cd there) or 'git switch " +
                          (branches.empty() ? std::string("agent/") + role : branches.front()) + "'",
                      {}, {}});
@@ -165,7 +161,7 @@ std::vector<ReadyItem> preflight_items(const Definitions& d, const std::string& 
                      "git fetch, then git rebase " + f.base_name, {}, {}});
   if (!f.missing_hooks.empty())
     items.push_back({Code::HOOKS_NOT_INSTALLED,
-                     "hooks not installed by git-agentq in " + f.hooks_dir + ": " + join(f.missing_hooks),
+                     "hooks not installed by git-agentq in " + f.hooks_dir + ": " + join_few(f.missing_hooks),
                      "git agentq install-hooks", {}, {}});
 
   const Actor* actor = f.actor.empty() ? nullptr : d.actor(f.actor);

@@ -1,5 +1,7 @@
 #include "core/rules.h"
 
+#include "core/strings.h"
+
 namespace agentq {
 
 std::vector<std::string> undone_dependencies(const QueueState& s, const Task& t) {
@@ -65,11 +67,7 @@ std::string not_ready_reason(const QueueState& s, const Definitions& d, const Ta
   const TaskState& st = s.task(t.id);
   if (st.status != TaskStatus::todo) return std::string(to_string(st.status));
   auto deps = undone_dependencies(s, t);
-  if (!deps.empty()) {
-    std::string list;
-    for (const auto& dep : deps) list += (list.empty() ? "" : ", ") + dep;
-    return "waiting for " + list;
-  }
+  if (!deps.empty()) return "waiting for " + join(deps);
   auto lane = pick_lane(s, d, t, std::nullopt);
   if (!lane) return lane.error().message;
   return {};

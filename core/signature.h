@@ -24,4 +24,8 @@ struct SignatureCheck {
 // base64 blob (the comment is ignored), OpenPGP keys by fingerprint (case-insensitive).
 bool same_key(std::string_view declared, std::string_view verified);
 
+// True when `key` is written as an ssh public key ("ssh-…", "ecdsa-…", "sk-…"), as git reads a
+// literal user.signingkey, rather than a file name or an OpenPGP key.
+bool is_ssh_public_key(std::string_view key);
+
 }  // namespace agentq

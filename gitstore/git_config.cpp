@@ -1,5 +1,6 @@
 #include "gitstore/git_config.h"
 
+#include "core/strings.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
 
@@ -12,9 +13,7 @@ Result<std::optional<std::string>> git_config_get(const Repo& repo, const std::s
   if (r->exit_code == 1) return std::optional<std::string>();
   if (r->exit_code != 0)
     return fail(Error(Code::GIT_ERROR, "git config --get " + key + " failed: " + r->err));
-  std::string v = r->out;
-  while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
-  return std::optional<std::string>(v);
+  return std::optional<std::string>(chomp(r->out));
 }
 
 Result<std::string> resolve_actor(const Repo& repo, const std::string& flag) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/strings.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
 #include "gitstore/worktrees.h"
@@ -21,20 +22,12 @@ Result<std::string> hooks_dir(const Repo& repo) {
   auto r = run_git({"rev-parse", "--git-path", "hooks"}, cwd);
   if (!r) return fail(r.error());
   if (r->exit_code != 0) return fail(Error(Code::GIT_ERROR, "git rev-parse --git-path hooks failed: " + r->err));
-  std::string dir = r->out;
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  fs::path p(dir);
+  fs::path p(chomp(r->out));
   if (p.is_relative()) p = fs::path(cwd) / p;
   return p.lexically_normal().string();
 }
 
 namespace {
-
-std::string quote_sh(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 std::string header(const std::string& name) {
   return std::string("#!/bin/sh\n") + kShimMarker + "\n" +
@@ -52,7 +45,7 @@ std::string shim_text(const std::string& name, const std::vector<std::string>& g
     // Runs for every ref update of every git command: only shell builtins until a guarded ref
     // shows up, so unguarded refs never start a process or open the object database.
     std::string pattern;
-    for (const std::string& ref : guarded) pattern += (pattern.empty() ? "" : "|") + quote_sh(ref);
+    for (const std::string& ref : guarded) pattern += (pattern.empty() ? "" : "|") + sh_quote(ref);
     s += "# Guarded refs (from the definitions when installed):";
     for (const std::string& ref : guarded) s += " " + ref;
     s += "\n# Only the prepared state is judged: without a chained hook the others stop here, unread\n";

@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "core/strings.h"
 #include "gitstore/locks.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
@@ -46,11 +47,6 @@ Result<ProcessResult> run_transport(const Repo& repo, const std::vector<std::str
   spec.unset_env = {"LANGUAGE"};
   spec.timeout_ms = remote_timeout_ms();
   return run_process(spec);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 bool contains_any(const std::string& haystack, std::initializer_list<const char*> needles) {

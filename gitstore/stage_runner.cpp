@@ -1,6 +1,7 @@
 #include "gitstore/stage_runner.h"
 
 #include "core/rules.h"
+#include "core/strings.h"
 #include "core/utf8.h"
 #include "gitstore/merge.h"
 #include "gitstore/process.h"
@@ -49,8 +50,7 @@ class ProcessEnvironment : public orch::Environment {
     } else {
       out.started = r->started;
       out.spawn_errno = r->spawn_errno;
-      out.spawn_error = r->err;
-      while (!out.spawn_error.empty() && out.spawn_error.back() == '\n') out.spawn_error.pop_back();
+      out.spawn_error = chomp(r->err);
       out.exit_code = r->exit_code;
       out.signal = r->signal;
       out.timed_out = r->timed_out;
