@@ -1,9 +1,9 @@
 // git agentq claim / unclaim
 #include "cmd/command.h"
 #include "cmd/common.h"
-#include "cmd/lanes_common.h"
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
+#include "gitstore/saved_work.h"
 
 namespace agentq::cli {
 namespace {
@@ -117,7 +117,7 @@ int run_unclaim(Invocation& in) {
   e.role = how.role;
   e.claim = how.claim;
   e.reason = in.str("reason");
-  // The failed-agent path (runbook 000 §4): a lane's uncommitted work is preserved as a patch
+  // An agent that failed leaves work behind: a lane's uncommitted work is preserved as a patch
   // before its task goes back to the queue; the lane itself is left untouched. Only for a task
   // that holds a lane (an unclaim the rules will refuse saves nothing).
   std::string saved;

@@ -8,6 +8,7 @@
 #include "core/routing.h"
 #include "core/rules.h"
 #include "gitstore/git_repo_view.h"
+#include "gitstore/history.h"
 #include "gitstore/process.h"
 #include "gitstore/worktrees.h"
 

@@ -3,7 +3,7 @@
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/strings.h"
-#include "gitstore/worktrees.h"
+#include "gitstore/history.h"
 
 namespace agentq::cli {
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/ids.h"
+#include "core/rules.h"
 #include "core/signature.h"
 #include "core/strings.h"
 
@@ -92,16 +93,34 @@ std::map<std::string, std::string> assign_actors(const Definitions& d, const std
   return out;
 }
 
+std::string lane_branch(const Definitions& d, const std::string& role, int lane) {
+  const Role* r = d.role(role);
+  if (r && r->lanes > 1) return "agent/" + role + "-" + std::to_string(lane);
+  return "agent/" + role;
+}
+
+Result<std::map<std::string, std::string>> lane_assignments(const Definitions& d, const std::string& prefix,
+                                                            const std::vector<std::string>& specs) {
+  std::map<std::string, std::string> out;
+  for (const std::string& a : specs) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos) return fail(Error::usage("--assign wants LANE=ACTOR, not '" + a + "'"));
+    auto lane = find_lane(d, prefix, a.substr(0, eq));
+    if (!lane) return fail(lane.error());
+    if (!d.actor(a.substr(eq + 1))) return fail(Error::unknown_actor(a.substr(eq + 1)));
+    out[lane->name] = a.substr(eq + 1);
+  }
+  return out;
+}
+
 std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, const LaneFacts& facts) {
   std::vector<ReadyItem> items;
-  if (auto r = s.lane_holders.find(lane.role); r != s.lane_holders.end()) {
-    if (auto l = r->second.find(lane.lane); l != r->second.end()) {
-      const TaskState& t = s.task(l->second);
-      items.push_back({Code::LANE_BUSY,
-                       "lane " + lane.name + " holds " + t.id + " (" + std::string(to_string(t.status)) +
-                           (t.owner.empty() ? "" : ", claimed by " + t.owner) + ")",
-                       "finish it, or release it with 'git agentq unclaim " + t.id + "'", {}, {}});
-    }
+  if (const std::string held = lane_holder(s, lane.role, lane.lane); !held.empty()) {
+    const TaskState& t = s.task(held);
+    items.push_back({Code::LANE_BUSY,
+                     "lane " + lane.name + " holds " + t.id + " (" + std::string(to_string(t.status)) +
+                         (t.owner.empty() ? "" : ", claimed by " + t.owner) + ")",
+                     "finish it, or release it with 'git agentq unclaim " + t.id + "'", {}, {}});
   }
   if (facts.worktree_exists && !facts.dirty.empty()) {
     std::vector<std::string> paths;
@@ -122,6 +141,47 @@ std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, 
                      {}, facts.unpushed.front()});
   }
   return items;
+}
+
+bool keep_lane_branch(const QueueState& s, const Lane& lane, const LaneFacts& facts) {
+  return facts.branch_exists && (!facts.unpushed.empty() || !lane_holder(s, lane.role, lane.lane).empty());
+}
+
+namespace {
+
+std::string kdl_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string launch_layout(const std::string& tool, const std::string& session, const std::vector<LaunchPane>& panes) {
+  std::string text;
+  if (tool == "tmux") {
+    text = "#!/bin/sh\n# written by git agentq lanes launch: the coordinator pane plus one pane per lane\nset -e\n";
+    text += "S=" + sh_quote(session) + "\n";
+    text += "if tmux has-session -t \"$S\" 2>/dev/null; then exec tmux attach-session -t \"$S\"; fi\n";
+    text += "tmux new-session -d -s \"$S\" -n lanes -c " + sh_quote(panes[0].path) + "\n";
+    text += "tmux select-pane -t \"$S:lanes.0\" -T coordinator\n";
+    for (size_t i = 1; i < panes.size(); ++i) {
+      text += "tmux split-window -t \"$S:lanes\" -c " + sh_quote(panes[i].path) + "\n";
+      text += "tmux select-pane -T " + sh_quote(panes[i].name) + "\n";
+      text += "tmux select-layout -t \"$S:lanes\" tiled\n";
+    }
+    text += "tmux set-option -t \"$S\" pane-border-status top\n";
+    text += "tmux select-pane -t \"$S:lanes.0\"\nexec tmux attach-session -t \"$S\"\n";
+    return text;
+  }
+  text = "// written by git agentq lanes launch: the coordinator pane plus one pane per lane\nlayout {\n";
+  text += "    tab name=" + kdl_quote(session) + " {\n";
+  for (const auto& p : panes) text += "        pane name=" + kdl_quote(p.name) + " cwd=" + kdl_quote(p.path) + "\n";
+  text += "    }\n}\n";
+  return text;
 }
 
 std::vector<std::string> expected_hooks(const Definitions& d) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "gitstore/queue.h"
 #include "gitstore/repo.h"
 
 namespace agentq {
@@ -21,5 +22,15 @@ std::optional<HeldClaim> read_claim(const Repo& repo, const std::string& task);
 Status write_claim(const Repo& repo, const HeldClaim& claim);
 // Forgets the claim (after unclaim or done); keeps a copy as <task>.released.
 void forget_claim(const Repo& repo, const std::string& task);
+
+// How `actor` acts on `task`: as the owner (this worktree holds the claim: its id is taken from
+// the claim store, never from replayed state) or as a coordinator. Neither: the task's role and
+// no claim, so that the rules say why (CLAIM_FENCED for the owner elsewhere, else ROLE_MISMATCH).
+struct Acting {
+  std::string role;
+  std::string claim;  // empty when acting as a coordinator
+  bool owner = false;
+};
+Acting acting_on(Queue& q, const std::string& actor, const std::string& task);
 
 }  // namespace agentq

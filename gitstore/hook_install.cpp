@@ -24,7 +24,7 @@ Result<std::string> hooks_dir(const Repo& repo) {
   if (r->exit_code != 0) return fail(Error(Code::GIT_ERROR, "git rev-parse --git-path hooks failed: " + r->err));
   fs::path p(chomp(r->out));
   if (p.is_relative()) p = fs::path(cwd) / p;
-  return p.lexically_normal().string();
+  return normal_path(p.string());
 }
 
 namespace {
@@ -82,6 +82,13 @@ bool is_shim(const std::string& path) {
   auto text = read_file(path);
   if (!text) return false;
   return text->find(std::string("\n") + kShimMarker + "\n") != std::string::npos;
+}
+
+std::vector<std::string> missing_shims(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<std::string> missing;
+  for (const std::string& n : names)
+    if (!is_shim(dir + "/" + n)) missing.push_back(n);
+  return missing;
 }
 
 namespace {

@@ -24,7 +24,7 @@ inline constexpr const char* kChainedSuffix = ".agentq-chained";
 std::vector<std::string> client_hooks();
 std::vector<std::string> server_hooks();
 
-// The directory git runs this repository's hooks from (absolute).
+// The directory git runs this repository's hooks from (absolute, normalised).
 Result<std::string> hooks_dir(const Repo& repo);
 
 // The text of the shim for hook `name`. `guarded` (reference-transaction only): the full ref
@@ -33,6 +33,8 @@ std::string shim_text(const std::string& name, const std::vector<std::string>& g
 
 // True when the file at `path` is a shim this tool wrote.
 bool is_shim(const std::string& path);
+// The `names` whose hook in `dir` is not a shim this tool wrote.
+std::vector<std::string> missing_shims(const std::string& dir, const std::vector<std::string>& names);
 
 struct HookChange {
   std::string name, path;
