@@ -36,6 +36,13 @@ void forget_claim(const Repo& repo, const std::string& task) {
   if (path_exists(path)) std::rename(path.c_str(), (path + ".released").c_str());
 }
 
+void forget_lost_claims(const Repo& repo, const std::vector<RejectedEvent>& rejected) {
+  for (const RejectedEvent& x : rejected) {
+    if (x.event.type != EventType::claim) continue;
+    if (auto held = read_claim(repo, x.event.task); held && held->claim == x.event.id) forget_claim(repo, x.event.task);
+  }
+}
+
 Acting acting_on(Queue& q, const std::string& actor, const std::string& task) {
   Acting a;
   const TaskState& ts = q.state().task(task);

@@ -172,4 +172,28 @@ Result<std::vector<HookChange>> uninstall_hooks(const std::string& dir, const st
   return out;
 }
 
+Result<HooksInstalled> install_queue_hooks(Queue& q, bool uninstall) {
+  HooksInstalled h;
+  h.bare = q.repo().is_bare();
+  auto dir = hooks_dir(q.repo());
+  if (!dir) return fail(dir.error());
+  h.dir = *dir;
+  if (!h.bare && !uninstall) {
+    // The reference-transaction shim carries the guarded ref names, so that every other ref
+    // costs a shell and nothing more.
+    AGENTQ_TRY(q.load());
+    h.guarded.push_back("refs/heads/" + q.state().base);
+    if (!q.defs().policy.release.empty()) h.guarded.push_back("refs/heads/" + q.defs().policy.release);
+  }
+  std::vector<std::string> names = h.bare ? server_hooks() : client_hooks();
+  if (uninstall) {
+    names = client_hooks();
+    for (const auto& n : server_hooks()) names.push_back(n);
+  }
+  auto changes = uninstall ? uninstall_hooks(h.dir, names) : install_hooks(h.dir, names, h.guarded);
+  if (!changes) return fail(changes.error());
+  h.changes = std::move(*changes);
+  return h;
+}
+
 }  // namespace agentq

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gitstore/queue.h"
 #include "gitstore/repo.h"
 
 namespace agentq {
@@ -48,5 +49,16 @@ Result<std::vector<HookChange>> install_hooks(const std::string& dir, const std:
                                               const std::vector<std::string>& guarded);
 // Removes the shims for `names` from `dir` and restores the chained hooks. Foreign hooks stay.
 Result<std::vector<HookChange>> uninstall_hooks(const std::string& dir, const std::vector<std::string>& names);
+
+struct HooksInstalled {
+  std::string dir;
+  bool bare = false;
+  std::vector<std::string> guarded;  // refs/heads/<base> and, with policy.release, the release branch
+  std::vector<HookChange> changes;
+};
+// `install-hooks` for this repository: the client hooks in one with a work tree (guarding the
+// queue's base and release branches, so the queue is loaded for their names), pre-receive in a
+// bare one; with `uninstall`, every kind is removed.
+Result<HooksInstalled> install_queue_hooks(Queue& q, bool uninstall);
 
 }  // namespace agentq

@@ -69,6 +69,10 @@ Result<Readiness> merge_readiness(Queue& q, const std::string& task, bool check_
   return r;
 }
 
+std::vector<ReadyItem> done_blockers(Queue& q, const Task& t) {
+  return merge_ready_items(q.state(), q.defs(), t, repo_facts(q, "", true), true);
+}
+
 Result<MergeResult> land_merge(Queue& q, Event done, bool offline) {
   MergeResult m;
   m.base = q.state().base;
