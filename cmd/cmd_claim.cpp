@@ -1,26 +1,11 @@
 // git agentq claim / unclaim
 #include "cmd/command.h"
 #include "cmd/common.h"
-#include "cmd/lanes_common.h"
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
+#include "gitstore/saved_work.h"
 
 namespace agentq::cli {
-namespace {
-
-// Why nothing can be claimed for `role`: the first todo task's reason, or that none is left.
-Error nothing_ready(const Queue& q, const std::string& role) {
-  std::string reasons;
-  for (const Task& t : q.defs().tasks) {
-    if (t.role != role || q.state().task(t.id).status != TaskStatus::todo) continue;
-    reasons += (reasons.empty() ? "" : "; ") + t.id + ": " + not_ready_reason(q.state(), q.defs(), t);
-  }
-  return Error(Code::NOTHING_READY,
-               "nothing is ready for " + role + (reasons.empty() ? " (no todo tasks left)" : " (" + reasons + ")"), {},
-               "see 'git agentq status --role " + role + "'");
-}
-
-}  // namespace
 
 Status check_claim(const Invocation& in) {
   const bool next = in.has("next");
@@ -39,33 +24,18 @@ int run_claim(Invocation& in) {
   const std::string* event_id = &in.event_id();
   if (next && !q->defs().role(role_arg)) return ctx.out.error(Error::unknown_role(role_arg));
   if (!next && !q->defs().task(task_arg)) return ctx.out.error(Error::unknown_task(task_arg));
-  const std::optional<long> lane_arg = in.num("lane");
-  const std::string branch_arg = in.str("branch");
+  ClaimRequest req;
+  req.next = next;
+  req.task = task_arg;
+  req.role = role_arg;
+  if (auto lane = in.num("lane")) req.lane = static_cast<int>(*lane);
+  req.branch = in.str("branch");
 
   Event e;
   e.type = EventType::claim;
   e.id = *event_id;
   e.actor = *actor;
-  // Task and lane depend on the state: chosen again on every attempt, so a lost race on a
-  // shared role picks the next free lane instead of failing with a stale one.
-  auto prepare = [&](Event& ev, const QueueState& s, const Definitions& d) -> Status {
-    if (next) {
-      auto ready = ready_tasks(s, d, role_arg);
-      if (ready.empty()) return fail(nothing_ready(*q, role_arg));
-      ev.task = ready.front().task->id;
-    } else {
-      ev.task = task_arg;
-    }
-    const Task* t = d.task(ev.task);
-    if (!t) return fail(Error::unknown_task(ev.task));
-    ev.role = t->role;
-    auto lane = pick_lane(s, d, *t, lane_arg ? std::optional<int>(static_cast<int>(*lane_arg)) : std::nullopt);
-    if (lane) ev.lane = *lane;
-    else if (lane.error().code == Code::USAGE) return fail(lane.error());
-    else ev.lane = lane_arg.value_or(t->lane > 0 ? t->lane : 1);  // the rules will say LANE_BUSY
-    ev.branch = branch_arg.empty() ? lane_branch(d, t->role, static_cast<int>(*ev.lane)) : branch_arg;
-    return {};
-  };
+  auto prepare = [&req](Event& ev, const QueueState& s, const Definitions& d) { return choose_claim(ev, s, d, req); };
   auto w = q->write(e, {}, prepare);
   if (!w) return ctx.out.error(w.error());
   const Event& done = w->event;
@@ -117,7 +87,7 @@ int run_unclaim(Invocation& in) {
   e.role = how.role;
   e.claim = how.claim;
   e.reason = in.str("reason");
-  // The failed-agent path (runbook 000 §4): a lane's uncommitted work is preserved as a patch
+  // An agent that failed leaves work behind: a lane's uncommitted work is preserved as a patch
   // before its task goes back to the queue; the lane itself is left untouched. Only for a task
   // that holds a lane (an unclaim the rules will refuse saves nothing).
   std::string saved;

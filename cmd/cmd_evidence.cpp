@@ -2,6 +2,8 @@
 // checks). Acceptance evidence is recorded only by `git agentq check`, which runs the commands.
 #include "cmd/command.h"
 #include "cmd/common.h"
+#include "core/evidence.h"
+#include "core/strings.h"
 #include "core/utf8.h"
 #include "gitstore/system.h"
 
@@ -11,7 +13,7 @@ Status check_evidence(const Invocation& in) {
   const std::string task = in.str("task");
   if (task.empty()) return fail(Error::usage("which task?").hint("git agentq evidence TASK --command CMD --result pass|fail"));
   const std::string command = in.str("command");
-  if (command.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (blank(command))
     return fail(Error::usage("--command is required and cannot be empty"));
   if (!valid_utf8(command)) return fail(Error::usage("--command is not valid UTF-8"));
   const std::string kind = in.str("kind", "other");
@@ -55,15 +57,10 @@ int run_evidence(Invocation& in) {
   if (in.has("log")) {
     auto text = read_file(in.str("log"));
     if (!text) return ctx.out.error(text.error());
-    const auto cap = static_cast<size_t>(q->defs().policy.log_cap);
-    std::string data = *text;
-    if (data.size() > cap) {
-      e.log_bytes = static_cast<int64_t>(data.size());
-      data = data.substr(0, cap) + "\n[truncated: " + std::to_string(text->size()) + " bytes, kept " +
-             std::to_string(cap) + "]\n";
-    }
+    AttachedLog log = attach_log(*text, static_cast<size_t>(q->defs().policy.log_cap));
+    e.log_bytes = log.full_size;
     e.log = "logs/1.log";
-    attachments.push_back({e.log, data});
+    attachments.push_back({e.log, log.text});
   }
   auto w = q->write(e, attachments);
   if (!w) return ctx.out.error(w.error());

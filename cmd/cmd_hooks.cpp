@@ -130,42 +130,26 @@ int run_hook(Invocation& in) {
 int run_install_hooks(Invocation& in) {
   Context& ctx = in.ctx;
   const bool uninstall = in.has("uninstall");
-  Queue* q = &in.queue();
-  const bool bare = q->repo().is_bare();
-  auto dir = hooks_dir(q->repo());
-  if (!dir) return ctx.out.error(dir.error());
-  std::vector<std::string> guarded;
-  if (!bare && !uninstall) {
-    // The reference-transaction shim carries the guarded ref names, so that every other ref
-    // costs a shell and nothing more.
-    if (auto st = q->load(); !st) return ctx.out.error(st.error());
-    guarded.push_back("refs/heads/" + q->state().base);
-    if (!q->defs().policy.release.empty()) guarded.push_back("refs/heads/" + q->defs().policy.release);
-  }
-  std::vector<std::string> names = bare ? server_hooks() : client_hooks();
-  if (uninstall) {
-    names = client_hooks();
-    for (const auto& n : server_hooks()) names.push_back(n);
-  }
-  auto changes = uninstall ? uninstall_hooks(*dir, names) : install_hooks(*dir, names, guarded);
-  if (!changes) return ctx.out.error(changes.error());
+  auto h = install_queue_hooks(in.queue(), uninstall);
+  if (!h) return ctx.out.error(h.error());
+  const std::vector<std::string>& guarded = h->guarded;
   if (ctx.out.json_mode) {
     json list = json::array();
-    for (const auto& c : *changes)
+    for (const auto& c : h->changes)
       list.push_back(json{{"name", c.name}, {"path", c.path}, {"action", c.action},
                           {"chained", c.chained.empty() ? json(nullptr) : json(c.chained)}});
-    ctx.out.emit(json{{"ok", true}, {"dir", *dir}, {"bare", bare}, {"uninstall", uninstall}, {"guarded", guarded},
+    ctx.out.emit(json{{"ok", true}, {"dir", h->dir}, {"bare", h->bare}, {"uninstall", uninstall}, {"guarded", guarded},
                       {"hooks", list}});
     return 0;
   }
-  for (const auto& c : *changes) {
+  for (const auto& c : h->changes) {
     if (c.action == "absent") continue;
     std::string line = pad(c.action, 10) + c.path;
     if (!c.chained.empty()) line += uninstall ? " (the hook it chained is back)" : " (runs " + c.chained + " first)";
     if (c.action == "foreign") line += " (not git-agentq's: left alone)";
     ctx.out.line(line);
   }
-  if (!uninstall && !bare) ctx.out.line("guarding " + guarded.front() + (guarded.size() > 1 ? " and " + guarded[1] : ""));
+  if (!uninstall && !h->bare) ctx.out.line("guarding " + guarded.front() + (guarded.size() > 1 ? " and " + guarded[1] : ""));
   return 0;
 }
 

@@ -1,15 +1,10 @@
-// git agentq import FILE: switch from a YAML work queue (runbooks 000/001) in one step. The
-// definitions are committed to the base branch, not left in the work tree: every event names
-// the definitions commit it was written under (on base's first-parent history), so the state
-// events can only be written once base holds them. Nothing is lost: the old file is left as it
-// is, any earlier .agentq/queue.yaml stays in base's history, and every approximation is
-// printed. The events have deterministic ids, so an import that stopped half way is finished
-// by running it again.
+// git agentq import FILE: switch from a YAML work queue in one step (gitstore/import.h).
+// Nothing is lost: the old file is left as it is, any earlier .agentq/queue.yaml stays in
+// base's history, and every approximation is printed.
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/import.h"
-#include "gitstore/defs_commit.h"
-#include "gitstore/remote.h"
+#include "gitstore/import.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
@@ -55,23 +50,9 @@ int run_import(Invocation& in) {
     return 0;
   }
 
-  // A running queue is not re-imported over; the same import again only finishes its events.
   const bool had_log = q->log_tip().has_value();
-  if (had_log) {
-    if (auto st = q->load(); !st) return ctx.out.error(st.error());
-    auto current = repo.read_path(q->base_tip(), ".agentq/queue.yaml");
-    if (!current) return ctx.out.error(current.error());
-    if (!*current || **current != plan->yaml)
-      return ctx.out.error(Error::usage("the queue is already running with other definitions; import is for switching "
-                                        "from a YAML queue")
-                               .hint("edit .agentq/queue.yaml and use the queue's commands instead"));
-  }
-  auto committed = commit_definitions(repo, base, plan->yaml,
-                                      "agentq: import " + file + " (" + std::to_string(plan->defs.tasks.size()) + " tasks)");
+  auto committed = commit_import(*q, *plan, file, ctx.offline);
   if (!committed) return ctx.out.error(committed.error());
-  const std::string remote = plan->defs.policy.remote;
-  if (committed->changed && !remote.empty() && !ctx.offline && remote_configured(repo, remote))
-    if (auto pushed = push_branch(repo, remote, base); !pushed) return ctx.out.error(pushed.error());
   if (!had_log) {
     Context quiet = ctx;
     quiet.out.quiet = true;
@@ -82,21 +63,13 @@ int run_import(Invocation& in) {
   // The definitions commit moved base: judge the events from a fresh load.
   if (auto st = q->load(); !st) return ctx.out.error(st.error());
   if (auto st = in.become_writer(false); !st) return ctx.out.error(st.error());
-  Queue* wq = q;
-  size_t written = 0, noop = 0;
-  bool pending = false;
-  for (const Event& e : plan->events) {
-    auto w = wq->write(e);
-    if (!w)
-      return ctx.out.error(Error(w.error().code, "event " + e.id + " (" + subject_line(e) + "): " + w.error().message,
-                                 w.error().where, "fix the cause and run the same import again: written events are kept"));
-    (w->noop ? noop : written) += 1;
-    pending |= w->pending;
-  }
+  auto writes = write_import_events(*q, *plan);
+  if (!writes) return ctx.out.error(writes.error());
+  const size_t written = writes->written, noop = writes->already;
   if (ctx.out.json_mode) {
     ctx.out.emit(json{{"ok", true},          {"dry_run", false},     {"base", base},
                       {"defs_commit", committed->commit}, {"defs_changed", committed->changed},
-                      {"events_written", written}, {"events_already_there", noop}, {"pending", pending},
+                      {"events_written", written}, {"events_already_there", noop}, {"pending", writes->pending},
                       {"notes", plan->notes}});
   } else {
     ctx.out.line((committed->changed ? "committed .agentq/queue.yaml to " : ".agentq/queue.yaml already on ") + base + " (" +

@@ -2,13 +2,14 @@
 // an event with a reason and noted on the commit; never a silent environment variable.
 #include "cmd/command.h"
 #include "cmd/common.h"
-#include "gitstore/worktrees.h"
+#include "core/strings.h"
+#include "gitstore/history.h"
 
 namespace agentq::cli {
 
 Status check_override(const Invocation& in) {
   if (in.str("task").empty()) return fail(Error::usage("which task?"));
-  if (in.str("reason").find_first_not_of(" \t\n") == std::string::npos)
+  if (blank(in.str("reason")))
     return fail(Error::usage("an override needs --reason TEXT: it is audited"));
   return {};
 }

@@ -4,29 +4,6 @@
 #include "core/merge_ready.h"
 
 namespace agentq::cli {
-namespace {
-
-// The reviewer role to act as: --role, else the one review role the actor holds that the task
-// needs (or the actor's only review role).
-Result<std::string> reviewer_role(const Queue& q, const Actor& a, const Task& t, const std::string& flag) {
-  if (!flag.empty()) return flag;
-  std::vector<std::string> mine;
-  for (const auto& r : a.roles) {
-    const Role* role = q.defs().role(r);
-    if (role && role->kind == RoleKind::review) mine.push_back(r);
-  }
-  if (mine.size() == 1) return mine.front();
-  const auto needed = required_reviewers(q.state(), q.defs(), t);
-  std::vector<std::string> both;
-  for (const auto& r : mine)
-    if (std::find(needed.begin(), needed.end(), r) != needed.end()) both.push_back(r);
-  if (both.size() == 1) return both.front();
-  if (mine.empty())
-    return fail(Error(Code::ROLE_MISMATCH, a.name + " holds no reviewer role", {}, "review as an actor with a review role"));
-  return fail(Error::usage(a.name + " holds several reviewer roles: pass --role R"));
-}
-
-}  // namespace
 
 Status check_review(const Invocation& in) {
   if (in.str("task").empty()) return fail(Error::usage("which task?"));
@@ -48,7 +25,9 @@ int run_review(Invocation& in) {
   if (!t) return ctx.out.error(Error::unknown_task(task));
   auto commit = q->repo().resolve_commit(in.str("commit"));
   if (!commit) return ctx.out.error(commit.error());
-  auto role = reviewer_role(*q, *q->defs().actor(*actor), *t, in.str("role"));
+  // --role, else the review role the actor holds that the task needs.
+  const std::string flag = in.str("role");
+  auto role = !flag.empty() ? Result<std::string>(flag) : reviewer_role(q->state(), q->defs(), *q->defs().actor(*actor), *t);
   if (!role) return ctx.out.error(role.error());
 
   Event e;

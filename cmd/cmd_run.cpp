@@ -1,7 +1,7 @@
 // git agentq run OUT_DIR: the deterministic stage runner. The logic (stage order, retries,
 // pause, gates, checkpoint and report) is core/orchestrator; its environment (processes, files,
-// the queue) is gitstore/stage_runner; this file reads the options, holds the locks, restores
-// a run to resume and renders.
+// the queue, opening a run to start or resume) is gitstore/stage_runner; this file reads the
+// options, holds the candidate's lock and renders.
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/orchestrator.h"
@@ -63,8 +63,7 @@ int run_run(Invocation& in) {
   given.policy_status = in.str("policy-status");
   given.ci_status = in.str("ci-status");
   given.review_status = in.str("review-status");
-  const bool gate_flags = in.has("policy-status") || in.has("ci-status") || in.has("review-status");
-  if (!given.task.empty() && gate_flags)
+  if (!given.task.empty() && (in.has("policy-status") || in.has("ci-status") || in.has("review-status")))
     return ctx.out.error(Error::usage("--task takes the gate inputs from the queue; drop --policy-status, --ci-status and "
                                       "--review-status"));
   for (orch::StageSpec* s : {&given.manager, &given.executor}) {
@@ -97,44 +96,11 @@ int run_run(Invocation& in) {
   set_int("pause-after", &given.retry.pause_after);
   if (retry_given) groups.push_back("retry");
   given.candidate = given.task.empty() ? "default" : given.task;
-  // On --resume the given options are only compared with the run's (RUN_OPTIONS_MISMATCH).
-  if (!resume)
-    if (Status ok = orch::check_options(given); !ok) return ctx.out.error(ok.error());
-
+  const GivenGates gates{in.has("policy-status"), in.has("ci-status"), in.has("review-status")};
+  auto opened = open_run(out_dir, given, groups, resume, gates);
+  if (!opened) return ctx.out.error(opened.error());
+  orch::Checkpoint& cp = opened->checkpoint;
   const std::string cp_path = out_dir + "/" + orch::kCheckpointFile;
-  if (resume && !path_exists(cp_path))
-    return ctx.out.error(Error::usage("nothing to resume: " + cp_path + " does not exist")
-                             .hint("start the run without --resume"));
-  // One invocation at a time per OUT_DIR, held from reading the checkpoint to the last write.
-  if (Status made = make_dirs(out_dir); !made) return ctx.out.error(made.error());
-  auto dir_lock = RunLock::acquire(out_dir + "/orchestrator.lock", out_dir);
-  if (!dir_lock) return ctx.out.error(dir_lock.error());
-  orch::Checkpoint cp;
-  if (resume) {
-    auto text = read_file(cp_path);
-    if (!text) return ctx.out.error(text.error());
-    auto restored = orch::checkpoint_from_json(*text, cp_path);
-    if (!restored) return ctx.out.error(restored.error());
-    if (Status ok = orch::check_resume_options(restored->options, given, groups); !ok) return ctx.out.error(ok.error());
-    cp = std::move(*restored);
-    // Gate inputs are not part of the run's identity: after corrective action the runbook
-    // gives them again on --resume (003, "blocked"); absent ones keep the recorded values.
-    if (in.has("policy-status")) cp.options.policy_status = given.policy_status;
-    if (in.has("ci-status")) cp.options.ci_status = given.ci_status;
-    if (in.has("review-status")) cp.options.review_status = given.review_status;
-    if (!cp.options.task.empty() && gate_flags)
-      return ctx.out.error(Error::usage("the run takes its gate inputs from the queue (--task " + cp.options.task + ")"));
-  } else {
-    if (path_exists(cp_path)) {
-      auto text = read_file(cp_path);
-      auto old = text ? orch::checkpoint_from_json(*text, cp_path) : Result<orch::Checkpoint>(fail(text.error()));
-      return ctx.out.error(Error::usage(out_dir + " already holds the checkpoint of " +
-                                        (old ? "run " + old->run_id : std::string("another run")))
-                               .hint("continue it with 'git agentq run " + out_dir + " --resume', or use another OUT_DIR"));
-    }
-    cp.options = given;
-    cp.run_id = orch::run_id_for(given);
-  }
 
   // --task: the queue supplies the gates and receives the events; check it before any stage runs.
   Queue* queue = nullptr;

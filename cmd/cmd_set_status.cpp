@@ -46,8 +46,7 @@ int run_set_status(Invocation& in) {
     const TaskState& ts = q->state().task(task);
     if (e.commit.empty() && ts.handoff) e.commit = ts.handoff->commit;
     // Done needs merge-ready for the handoff commit (and that commit on base): list every item.
-    RepoFacts facts = repo_facts(*q, "", true);
-    auto items = merge_ready_items(q->state(), q->defs(), *t, facts, true);
+    auto items = done_blockers(*q, *t);
     if (!items.empty()) {
       print_items(ctx, task, items);
       return ctx.out.error(Error(items.front().code, task + " is not merge-ready (" + std::to_string(items.size()) +

@@ -23,12 +23,8 @@ int run_show(Invocation& in) {
   if (t) {
     items = merge_ready_items(q->state(), d, *t, RepoFacts{}, false);
     json reviewers = json::array();
-    for (const auto& r : required_reviewers(q->state(), d, *t)) {
-      std::string state = "approved";
-      for (const auto& i : items)
-        if (i.role == r) state = std::string(code_name(i.code));
-      reviewers.push_back({{"role", r}, {"state", state}});
-    }
+    for (const auto& r : reviewer_states(q->state(), d, *t, items))
+      reviewers.push_back({{"role", r.role}, {"state", r.state}});
     j["reviewers"] = reviewers;
     j["merge_ready"] = {{"ok", items.empty()}, {"items", items_json(id, items)}};
   }

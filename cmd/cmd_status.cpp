@@ -1,18 +1,13 @@
-// git agentq status / ready: the board and the claimable list.
-#include <map>
-
+// git agentq status / ready: the board (core/board.h) and the claimable list, rendered.
 #include "cmd/command.h"
 #include "cmd/common.h"
-#include "core/dispatch.h"
-#include "core/merge_ready.h"
+#include "core/board.h"
 #include "core/rules.h"
+#include "core/strings.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
 namespace {
-
-const TaskStatus kStatuses[] = {TaskStatus::todo, TaskStatus::in_progress, TaskStatus::blocked, TaskStatus::in_review,
-                                TaskStatus::done};
 
 std::string age_since(const std::string& at) {
   auto t = parse_rfc3339(at);
@@ -28,37 +23,9 @@ int run_status(Invocation& in) {
   const QueueState& s = q->state();
   const std::string role = in.str("role");
   if (!role.empty() && !d.role(role)) return ctx.out.error(Error::unknown_role(role));
-
-  auto ready = ready_tasks(s, d, role);
-  // The review queue: for each reviewer role, the tasks in review that still need its approval
-  // of their current commit; and the tasks in review that need nothing more.
-  std::map<std::string, std::vector<std::string>> review_queue;
-  std::vector<std::string> mergeable;
-  for (const Task& t : d.tasks) {
-    if (s.task(t.id).status != TaskStatus::in_review) continue;
-    auto items = merge_ready_items(s, d, t, RepoFacts{}, false);
-    if (items.empty()) mergeable.push_back(t.id);
-    for (const auto& i : items)
-      if (!i.role.empty() && (role.empty() || role == i.role || role == t.role)) review_queue[i.role].push_back(t.id);
-  }
-  std::map<std::string, std::map<std::string, int>> counts;
-  for (const Role& r : d.roles) {
-    if (!role.empty() && r.name != role) continue;
-    for (TaskStatus st : kStatuses) counts[r.name][std::string(to_string(st))] = 0;
-    counts[r.name]["ready"] = 0;
-  }
-  for (const Task& t : d.tasks) {
-    if (!role.empty() && t.role != role) continue;
-    ++counts[t.role][std::string(to_string(s.task(t.id).status))];
-  }
-  for (const auto& r : ready) ++counts[r.task->role]["ready"];
-  // What the coordinator does next: one recommendation per idle lane, and the claims gone stale.
-  std::vector<Dispatch> dispatch;
-  for (const auto& r : recommend(s, d))
-    if (role.empty() || r.role == role) dispatch.push_back(r);
-  std::vector<StaleClaim> stale;
-  for (const auto& c : stale_claims(s, d, now_ms()))
-    if (role.empty() || c.role == role) stale.push_back(c);
+  StatusBoard board = status_board(s, d, role, now_ms());
+  auto& counts = board.counts;
+  const auto& ready = board.ready;
 
   if (ctx.out.json_mode) {
     json j;
@@ -78,37 +45,31 @@ int run_status(Invocation& in) {
     }
     j["roles"] = roles;
     json tasks = json::array();
-    for (const Task& t : d.tasks)
-      if (role.empty() || t.role == role) tasks.push_back(task_json(d, s, t.id));
+    for (const Task* t : board.tasks) tasks.push_back(task_json(d, s, t->id));
     j["tasks"] = tasks;
     json rj = json::array();
     for (const auto& r : ready) rj.push_back({{"id", r.task->id}, {"role", r.task->role}, {"lane", r.lane}});
     j["ready"] = rj;
     json rq = json::object();
-    for (const auto& [r, ids] : review_queue) rq[r] = ids;
+    for (const auto& [r, ids] : board.review_queue) rq[r] = ids;
     j["review_queue"] = rq;
-    j["merge_ready"] = mergeable;
+    j["merge_ready"] = board.merge_ready;
     json ip = json::array(), bl = json::array();
-    for (const Task& t : d.tasks) {
-      if (!role.empty() && t.role != role) continue;
-      const TaskState& ts = s.task(t.id);
+    for (const Task* t : board.tasks) {
+      const TaskState& ts = s.task(t->id);
       // Timestamps, not ages: the board of two clones with the same log is the same document.
       if (ts.status == TaskStatus::in_progress)
-        ip.push_back({{"id", t.id}, {"role", ts.role}, {"lane", ts.lane}, {"owner", ts.owner}, {"branch", ts.branch},
+        ip.push_back({{"id", t->id}, {"role", ts.role}, {"lane", ts.lane}, {"owner", ts.owner}, {"branch", ts.branch},
                       {"claimed_at", ts.claimed_at}, {"last_activity", ts.last_activity}});
       if (ts.status == TaskStatus::blocked)
-        bl.push_back({{"id", t.id}, {"role", ts.role}, {"lane", ts.lane}, {"owner", ts.owner}, {"reason", ts.blocked_reason},
+        bl.push_back({{"id", t->id}, {"role", ts.role}, {"lane", ts.lane}, {"owner", ts.owner}, {"reason", ts.blocked_reason},
                       {"blocked_by", ts.blocked_by.empty() ? json(nullptr) : json(ts.blocked_by)}});
     }
     j["in_progress"] = ip;
     j["blocked"] = bl;
-    json dj = json::array();
-    for (const auto& r : dispatch)
-      dj.push_back({{"role", r.role}, {"lane", r.lane}, {"task", r.task.empty() ? json(nullptr) : json(r.task)},
-                    {"branch", lane_branch(d, r.role, r.lane)}});
-    j["dispatch"] = dj;
+    j["dispatch"] = dispatch_json(d, board.dispatch);
     json sj = json::array();
-    for (const auto& c : stale)
+    for (const auto& c : board.stale)
       sj.push_back({{"task", c.task}, {"owner", c.owner}, {"role", c.role}, {"lane", c.lane},
                     {"last_activity", c.last_activity}, {"idle_ms", c.idle}});
     j["stale"] = sj;
@@ -132,8 +93,8 @@ int run_status(Invocation& in) {
   }
   auto section = [&](TaskStatus st, const std::string& title) {
     bool first = true;
-    for (const Task& t : d.tasks) {
-      if (!role.empty() && t.role != role) continue;
+    for (const Task* task : board.tasks) {
+      const Task& t = *task;
       const TaskState& ts = s.task(t.id);
       if (ts.status != st) continue;
       if (first) {
@@ -154,20 +115,14 @@ int run_status(Invocation& in) {
   section(TaskStatus::in_progress, "in progress");
   section(TaskStatus::blocked, "blocked");
   section(TaskStatus::in_review, "in review");
-  if (!review_queue.empty()) {
+  if (!board.review_queue.empty()) {
     ctx.out.line();
     ctx.out.line(ctx.out.bold("review queue"));
-    for (const auto& [r, ids] : review_queue) {
-      std::string list;
-      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
-      ctx.out.line("  " + pad(r, 18) + list);
-    }
+    for (const auto& [r, ids] : board.review_queue) ctx.out.line("  " + pad(r, 18) + join(ids));
   }
-  if (!mergeable.empty()) {
-    std::string list;
-    for (const auto& id : mergeable) list += (list.empty() ? "" : ", ") + id;
+  if (!board.merge_ready.empty()) {
     ctx.out.line();
-    ctx.out.line(ctx.out.bold("merge-ready") + "  " + list + ctx.out.dim("   (git agentq merge TASK)"));
+    ctx.out.line(ctx.out.bold("merge-ready") + "  " + join(board.merge_ready) + ctx.out.dim("   (git agentq merge TASK)"));
   }
   if (!ready.empty()) {
     ctx.out.line();
@@ -175,10 +130,10 @@ int run_status(Invocation& in) {
     for (const auto& r : ready)
       ctx.out.line("  " + pad(r.task->id, 14) + pad(r.task->role + " lane " + std::to_string(r.lane), 20) + r.task->title);
   }
-  if (!dispatch.empty()) {
+  if (!board.dispatch.empty()) {
     ctx.out.line();
     ctx.out.line(ctx.out.bold("dispatch") + ctx.out.dim("   (one per idle lane)"));
-    for (const auto& r : dispatch) {
+    for (const auto& r : board.dispatch) {
       const Role* rr = d.role(r.role);
       const std::string lane = r.role + (rr && rr->lanes > 1 ? " lane " + std::to_string(r.lane) : "");
       if (r.task.empty()) ctx.out.line("  " + pad(lane, 20) + ctx.out.dim("idle, nothing ready"));
@@ -187,9 +142,7 @@ int run_status(Invocation& in) {
                      ctx.out.dim("git agentq claim " + r.task + " --lane " + std::to_string(r.lane)));
     }
   }
-  for (const auto& c : stale)
-    ctx.out.line(ctx.out.yellow("stale") + ": " + c.task + " (" + c.owner + ", idle " + format_age(c.idle) +
-                 ")   git agentq prune-stale");
+  for (const auto& c : board.stale) ctx.out.line(stale_line(ctx.out, c));
   if (s.open_findings())
     ctx.out.warn(std::to_string(s.open_findings()) + " illegal event(s) in the log: run 'git agentq validate'");
   return 0;

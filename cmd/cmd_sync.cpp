@@ -5,22 +5,10 @@
 #include "cmd/common.h"
 #include "gitstore/claim_store.h"
 #include "gitstore/git_config.h"
-#include "gitstore/git_repo_view.h"
+#include "gitstore/init.h"
 
 namespace agentq::cli {
 namespace {
-
-// A repository without a log (a fresh clone): the definitions at HEAD say which base and
-// remote to follow, as for init.
-Status prepare_without_log(Queue& q) {
-  auto head = q.repo().resolve_commit("HEAD");
-  if (!head)
-    return fail(Error(Code::NO_QUEUE, "no queue here and no commit to read the queue definitions from", {},
-                      "check out the base branch (its " + std::string(kDefsPath) + " names policy.remote)"));
-  auto seed = load_definitions_at(q.repo(), *head);
-  if (!seed) return fail(seed.error());
-  return q.prepare_uninitialised(seed->policy.base, seed->policy.remote);
-}
 
 json event_summary(const Event& e) {
   json j;
@@ -95,20 +83,14 @@ void report_text(Context& ctx, const SyncReport& r, const Queue& q) {
 int run_sync(Invocation& in) {
   Context& ctx = in.ctx;
   Queue* q = &in.queue();
-  auto ready = q->log_tip() ? q->load() : prepare_without_log(*q);
-  if (!ready) return ctx.out.error(ready.error());
+  if (auto ready = prepare_sync(*q); !ready) return ctx.out.error(ready.error());
   // Optional: without an actor, sync publishes no pending events.
   auto actor = resolve_actor(q->repo(), ctx.actor);
   if (!actor) return ctx.out.error(actor.error());
 
   auto report = q->sync(*actor);
   if (!report) return ctx.out.error(report.error());
-  // A claim that lost is fenced anyway; forgetting it here spares the agent a CLAIM_FENCED later.
-  for (const RejectedEvent& x : report->rejected) {
-    if (x.event.type != EventType::claim) continue;
-    if (auto held = read_claim(q->repo(), x.event.task); held && held->claim == x.event.id)
-      forget_claim(q->repo(), x.event.task);
-  }
+  forget_lost_claims(q->repo(), report->rejected);
   if (ctx.out.json_mode) ctx.out.emit(report_json(*report, *q));
   else report_text(ctx, *report, *q);
   return report->rejected.empty() ? 0 : exit_code_for(Code::LOST_RACE);

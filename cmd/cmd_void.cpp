@@ -1,14 +1,16 @@
-// git agentq void: a human acknowledges an illegal event (DESIGN.md "The event log"). The event
-// stays in the log and stays skipped by replay; once voided, validate reports it as voided
-// instead of failing on it.
+// git agentq void: a human acknowledges an illegal event. The event stays in the log and stays
+// skipped by replay (an append-only log is never rewritten); once voided, validate reports it as
+// voided instead of failing on it.
 #include "cmd/command.h"
 #include "cmd/common.h"
+#include "core/rules.h"
+#include "core/strings.h"
 
 namespace agentq::cli {
 
 Status check_void(const Invocation& in) {
   if (in.str("event").empty()) return fail(Error::usage("which event? (its id or its commit, as validate prints them)"));
-  if (in.str("reason").find_first_not_of(" \t\n") == std::string::npos)
+  if (blank(in.str("reason")))
     return fail(Error::usage("void needs --reason TEXT: it is audited"));
   return {};
 }
@@ -19,21 +21,9 @@ int run_void(Invocation& in) {
   Queue* q = &in.queue();
   const std::string* actor = &in.actor();
   const std::string* event_id = &in.event_id();
-  // validate prints commits abbreviated: accept any unique prefix of an illegal event's commit.
-  std::string resolved = target;
-  size_t matches = 0;
-  for (const Finding& f : q->state().illegal) {
-    if (f.event_id == target || f.commit == target) {
-      resolved = target;
-      matches = 1;
-      break;
-    }
-    if (target.size() >= 7 && f.commit.rfind(target, 0) == 0) {
-      resolved = f.commit;
-      ++matches;
-    }
-  }
-  if (matches > 1) return ctx.out.error(Error::usage("'" + target + "' names several illegal events; give more digits"));
+  auto which = void_target(q->state(), target);
+  if (!which) return ctx.out.error(which.error());
+  const std::string& resolved = *which;
 
   Event e;
   e.type = EventType::void_;

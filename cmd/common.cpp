@@ -1,17 +1,8 @@
 #include "cmd/common.h"
 
 #include "core/ids.h"
-#include "core/rules.h"
-#include "gitstore/claim_store.h"
-#include "gitstore/git_config.h"
 
 namespace agentq::cli {
-
-std::string lane_branch(const Definitions& d, const std::string& role, int lane) {
-  const Role* r = d.role(role);
-  if (r && r->lanes > 1) return "agent/" + role + "-" + std::to_string(lane);
-  return "agent/" + role;
-}
 
 json event_json(const Event& e) { return json::parse(encode_json(e)); }
 
@@ -117,29 +108,6 @@ Error finding_error(const Finding& f) {
   return e;
 }
 
-Acting acting_on(Queue& q, const std::string& actor, const std::string& task) {
-  Acting a;
-  const TaskState& ts = q.state().task(task);
-  if (auto held = read_claim(q.repo(), task); held && held->actor == actor) {
-    a.owner = true;
-    a.claim = held->claim;
-    const Task* t = q.defs().task(task);
-    a.role = ts.claim == held->claim ? ts.role : (t ? t->role : "");
-    return a;
-  }
-  if (const Actor* who = q.defs().actor(actor)) {
-    std::string coord = coordinator_role_of(q.defs(), *who);
-    if (!coord.empty()) {
-      a.role = coord;
-      return a;
-    }
-  }
-  // Neither: let the rules say why (CLAIM_FENCED for the owner elsewhere, else ROLE_MISMATCH).
-  const Task* t = q.defs().task(task);
-  a.role = !ts.role.empty() ? ts.role : (t ? t->role : "");
-  return a;
-}
-
 size_t print_items(Context& ctx, const std::string& task, const std::vector<ReadyItem>& items) {
   for (const auto& i : items) {
     Error e(i.code, i.message, {}, i.fix);
@@ -162,6 +130,24 @@ json items_json(const std::string& task, const std::vector<ReadyItem>& items) {
     list.push_back(x);
   }
   return list;
+}
+
+json brief_items_json(const std::vector<ReadyItem>& items) {
+  json list = json::array();
+  for (const auto& i : items) list.push_back({{"code", std::string(code_name(i.code))}, {"message", i.message}, {"fix", i.fix}});
+  return list;
+}
+
+json dispatch_json(const Definitions& d, const std::vector<Dispatch>& recs) {
+  json list = json::array();
+  for (const auto& r : recs)
+    list.push_back({{"role", r.role}, {"lane", r.lane}, {"task", r.task.empty() ? json(nullptr) : json(r.task)},
+                    {"branch", lane_branch(d, r.role, r.lane)}});
+  return list;
+}
+
+std::string stale_line(const Output& out, const StaleClaim& c) {
+  return out.yellow("stale") + ": " + c.task + " (" + c.owner + ", idle " + format_age(c.idle) + ")   git agentq prune-stale";
 }
 
 int report_written(Context& ctx, const Written& w) {

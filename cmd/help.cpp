@@ -7,6 +7,7 @@
 
 #include "cmd/command.h"
 #include "core/lanes.h"
+#include "core/strings.h"
 #include "gitstore/git_repo_view.h"
 
 namespace agentq::cli {
@@ -219,9 +220,7 @@ void list_commands(const Output& out) {
     }
     const std::string group = c.name.substr(0, space);
     if (!groups.insert(group).second) continue;
-    std::string subs;
-    for (const std::string& s : subcommands(group)) subs += (subs.empty() ? "" : ", ") + s;
-    text += "  " + pad(group, 14) + group + " ACTION: " + subs + "\n";
+    text += "  " + pad(group, 14) + group + " ACTION: " + join(subcommands(group)) + "\n";
   }
   text += "\n'git agentq help COMMAND' (or 'git agentq COMMAND -h') shows a command's options; 'git help agentq' "
           "opens the manual.\n";

@@ -28,4 +28,10 @@ bool command_passed(const TaskState& t, std::string_view command, std::string_vi
   return false;
 }
 
+AttachedLog attach_log(const std::string& log, size_t cap) {
+  if (log.size() <= cap) return {log, std::nullopt};
+  return {log.substr(0, cap) + "\n[truncated: " + std::to_string(log.size()) + " bytes, kept " + std::to_string(cap) + "]\n",
+          static_cast<int64_t>(log.size())};
+}
+
 }  // namespace agentq

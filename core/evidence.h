@@ -1,6 +1,9 @@
-// Questions about a task's recorded evidence, asked by the handoff rules and by merge-ready.
+// Questions about a task's recorded evidence, asked by the handoff rules and by merge-ready;
+// and how a log given with `evidence --log` is attached.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +18,13 @@ const EvidenceRecord* latest_evidence(const TaskState& t, std::string_view comma
 bool has_passing_kind(const TaskState& t, std::string_view commit, std::string_view kind);
 // True when the newest evidence (any kind) for `command` on `commit` passed.
 bool command_passed(const TaskState& t, std::string_view command, std::string_view commit);
+
+// A log as attached to an evidence event: at most `cap` bytes of it, with a note saying how
+// large it was when it was cut (then `full_size` is set, the event's log_bytes).
+struct AttachedLog {
+  std::string text;
+  std::optional<int64_t> full_size;
+};
+AttachedLog attach_log(const std::string& log, size_t cap);
 
 }  // namespace agentq

@@ -4,7 +4,9 @@
 #include <cctype>
 
 #include "core/ids.h"
+#include "core/rules.h"
 #include "core/signature.h"
+#include "core/strings.h"
 
 namespace agentq {
 namespace {
@@ -23,16 +25,11 @@ Lane make_lane(const Role& r, int lane, const std::string& prefix) {
 
 bool lane_role(const Role& r) { return r.kind == RoleKind::delivery || r.kind == RoleKind::review; }
 
-std::string join(const std::vector<std::string>& v, size_t max = 5) {
+std::string join_few(const std::vector<std::string>& v, size_t max = 5) {
   std::string out;
   for (size_t i = 0; i < v.size() && i < max; ++i) out += (i ? ", " : "") + v[i];
   if (v.size() > max) out += ", … (" + std::to_string(v.size()) + " in all)";
   return out;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 }  // namespace
@@ -96,21 +93,39 @@ std::map<std::string, std::string> assign_actors(const Definitions& d, const std
   return out;
 }
 
+std::string lane_branch(const Definitions& d, const std::string& role, int lane) {
+  const Role* r = d.role(role);
+  if (r && r->lanes > 1) return "agent/" + role + "-" + std::to_string(lane);
+  return "agent/" + role;
+}
+
+Result<std::map<std::string, std::string>> lane_assignments(const Definitions& d, const std::string& prefix,
+                                                            const std::vector<std::string>& specs) {
+  std::map<std::string, std::string> out;
+  for (const std::string& a : specs) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos) return fail(Error::usage("--assign wants LANE=ACTOR, not '" + a + "'"));
+    auto lane = find_lane(d, prefix, a.substr(0, eq));
+    if (!lane) return fail(lane.error());
+    if (!d.actor(a.substr(eq + 1))) return fail(Error::unknown_actor(a.substr(eq + 1)));
+    out[lane->name] = a.substr(eq + 1);
+  }
+  return out;
+}
+
 std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, const LaneFacts& facts) {
   std::vector<ReadyItem> items;
-  if (auto r = s.lane_holders.find(lane.role); r != s.lane_holders.end()) {
-    if (auto l = r->second.find(lane.lane); l != r->second.end()) {
-      const TaskState& t = s.task(l->second);
-      items.push_back({Code::LANE_BUSY,
-                       "lane " + lane.name + " holds " + t.id + " (" + std::string(to_string(t.status)) +
-                           (t.owner.empty() ? "" : ", claimed by " + t.owner) + ")",
-                       "finish it, or release it with 'git agentq unclaim " + t.id + "'", {}, {}});
-    }
+  if (const std::string held = lane_holder(s, lane.role, lane.lane); !held.empty()) {
+    const TaskState& t = s.task(held);
+    items.push_back({Code::LANE_BUSY,
+                     "lane " + lane.name + " holds " + t.id + " (" + std::string(to_string(t.status)) +
+                         (t.owner.empty() ? "" : ", claimed by " + t.owner) + ")",
+                     "finish it, or release it with 'git agentq unclaim " + t.id + "'", {}, {}});
   }
   if (facts.worktree_exists && !facts.dirty.empty()) {
     std::vector<std::string> paths;
     for (const auto& line : facts.dirty) paths.push_back(line.size() > 3 ? line.substr(3) : line);
-    items.push_back({Code::WORKTREE_DIRTY, "lane " + lane.name + " has uncommitted changes: " + join(paths),
+    items.push_back({Code::WORKTREE_DIRTY, "lane " + lane.name + " has uncommitted changes: " + join_few(paths),
                      "commit or stash them in the lane, or --force to save them as a patch", {}, {}});
   }
   if (!facts.unpushed.empty()) {
@@ -119,13 +134,54 @@ std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, 
     const std::string where = facts.remote.empty() ? facts.base_name : facts.base_name + " or " + facts.remote;
     items.push_back({Code::UNPUSHED_COMMITS,
                      "branch " + lane.branch + " has " + std::to_string(facts.unpushed.size()) +
-                         " commit(s) on neither " + where + ": " + join(ids),
+                         " commit(s) on neither " + where + ": " + join_few(ids),
                      facts.remote.empty() ? "merge them, or --force (the branch is kept)"
                                           : "push them ('git push " + facts.remote + " " + lane.branch +
                                                 "'), or --force (the branch is kept)",
                      {}, facts.unpushed.front()});
   }
   return items;
+}
+
+bool keep_lane_branch(const QueueState& s, const Lane& lane, const LaneFacts& facts) {
+  return facts.branch_exists && (!facts.unpushed.empty() || !lane_holder(s, lane.role, lane.lane).empty());
+}
+
+namespace {
+
+std::string kdl_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string launch_layout(const std::string& tool, const std::string& session, const std::vector<LaunchPane>& panes) {
+  std::string text;
+  if (tool == "tmux") {
+    text = "#!/bin/sh\n# written by git agentq lanes launch: the coordinator pane plus one pane per lane\nset -e\n";
+    text += "S=" + sh_quote(session) + "\n";
+    text += "if tmux has-session -t \"$S\" 2>/dev/null; then exec tmux attach-session -t \"$S\"; fi\n";
+    text += "tmux new-session -d -s \"$S\" -n lanes -c " + sh_quote(panes[0].path) + "\n";
+    text += "tmux select-pane -t \"$S:lanes.0\" -T coordinator\n";
+    for (size_t i = 1; i < panes.size(); ++i) {
+      text += "tmux split-window -t \"$S:lanes\" -c " + sh_quote(panes[i].path) + "\n";
+      text += "tmux select-pane -T " + sh_quote(panes[i].name) + "\n";
+      text += "tmux select-layout -t \"$S:lanes\" tiled\n";
+    }
+    text += "tmux set-option -t \"$S\" pane-border-status top\n";
+    text += "tmux select-pane -t \"$S:lanes.0\"\nexec tmux attach-session -t \"$S\"\n";
+    return text;
+  }
+  text = "// written by git agentq lanes launch: the coordinator pane plus one pane per lane\nlayout {\n";
+  text += "    tab name=" + kdl_quote(session) + " {\n";
+  for (const auto& p : panes) text += "        pane name=" + kdl_quote(p.name) + " cwd=" + kdl_quote(p.path) + "\n";
+  text += "    }\n}\n";
+  return text;
 }
 
 std::vector<std::string> expected_hooks(const Definitions& d) {
@@ -143,7 +199,7 @@ std::vector<ReadyItem> preflight_items(const Definitions& d, const std::string& 
   if (!f.dirty.empty()) {
     std::vector<std::string> paths;
     for (const auto& line : f.dirty) paths.push_back(line.size() > 3 ? line.substr(3) : line);
-    items.push_back({Code::WORKTREE_DIRTY, "the work tree has uncommitted changes: " + join(paths),
+    items.push_back({Code::WORKTREE_DIRTY, "the work tree has uncommitted changes: " + join_few(paths),
                      "commit or stash them", {}, {}});
   }
   std::vector<std::string> branches;
@@ -152,7 +208,7 @@ std::vector<ReadyItem> preflight_items(const Definitions& d, const std::string& 
   auto here = lane_of_branch(d, prefix, f.head_branch);
   if (!here || here->role != role) {
     const std::string head = f.head_branch.empty() ? "a detached HEAD" : "branch " + f.head_branch.substr(f.head_branch.rfind("refs/heads/", 0) == 0 ? 11 : 0);
-    items.push_back({Code::NOT_ON_LANE_BRANCH, "on " + head + ", not on a lane branch of " + role + " (" + join(branches) + ")",
+    items.push_back({Code::NOT_ON_LANE_BRANCH, "on " + head + ", not on a lane branch of " + role + " (" + join_few(branches) + ")",
                      "work in the lane's worktree ('git agentq lanes setup', then cd there) or 'git switch " +
                          (branches.empty() ? std::string("agent/") + role : branches.front()) + "'",
                      {}, {}});
@@ -165,7 +221,7 @@ std::vector<ReadyItem> preflight_items(const Definitions& d, const std::string& 
                      "git fetch, then git rebase " + f.base_name, {}, {}});
   if (!f.missing_hooks.empty())
     items.push_back({Code::HOOKS_NOT_INSTALLED,
-                     "hooks not installed by git-agentq in " + f.hooks_dir + ": " + join(f.missing_hooks),
+                     "hooks not installed by git-agentq in " + f.hooks_dir + ": " + join_few(f.missing_hooks),
                      "git agentq install-hooks", {}, {}});
 
   const Actor* actor = f.actor.empty() ? nullptr : d.actor(f.actor);

@@ -1,7 +1,8 @@
-// Lanes: the persistent worktrees of delivery and review roles (runbook 001 §1/§13, 004), and
-// the decisions a coordinator takes about them — which lanes exist, which actor works in each,
-// what keeps a lane from being torn down, and what a lane's preflight checks. Pure: the
-// repository facts are gathered by gitstore and passed in.
+// Lanes: the persistent worktrees of delivery and review roles, and the decisions a coordinator
+// takes about them — which lanes exist and their branches, which actor works in each, what
+// keeps a lane from being torn down (and its branch from being deleted), what a lane's
+// preflight checks, and the layout `lanes launch` writes. Pure: the repository facts are
+// gathered by gitstore and passed in.
 #pragma once
 
 #include <map>
@@ -38,6 +39,15 @@ Result<Lane> find_lane(const Definitions& d, const std::string& prefix, const st
 // The lane whose branch is `branch` (refs/heads/ prefix allowed), if any.
 std::optional<Lane> lane_of_branch(const Definitions& d, const std::string& prefix, const std::string& branch);
 
+// The branch of `role`'s lane `lane`: agent/<role>, or agent/<role>-<lane> when the role has
+// several lanes (a role the definitions lack has one).
+std::string lane_branch(const Definitions& d, const std::string& role, int lane);
+
+// `lanes setup --assign LANE=ACTOR…` as lane name -> actor. USAGE for a spec without '=',
+// find_lane's errors for a lane that does not exist, UNKNOWN_ACTOR for an undeclared actor.
+Result<std::map<std::string, std::string>> lane_assignments(const Definitions& d, const std::string& prefix,
+                                                            const std::vector<std::string>& specs);
+
 // Which actor works in each lane: `overrides` (lane name -> actor) first, else the actors that
 // hold the role, in YAML order, dealt round-robin over the role's lanes. Empty when nobody holds it.
 std::map<std::string, std::string> assign_actors(const Definitions& d, const std::vector<Lane>& lanes,
@@ -46,6 +56,7 @@ std::map<std::string, std::string> assign_actors(const Definitions& d, const std
 // What a lane's work tree and branch look like, as gitstore found them.
 struct LaneFacts {
   bool worktree_exists = false;
+  bool branch_exists = false;
   std::vector<std::string> dirty;     // `git status --porcelain` lines
   std::vector<std::string> unpushed;  // branch commits on neither base nor the remote
   std::string base_name;              // "origin/main" or "main", for messages
@@ -55,6 +66,20 @@ struct LaneFacts {
 // Why `lane` may not be torn down: LANE_BUSY naming the task it holds (in_progress, blocked or
 // in_review), WORKTREE_DIRTY, UNPUSHED_COMMITS naming the commits. Every item at once.
 std::vector<ReadyItem> teardown_blockers(const QueueState& s, const Lane& lane, const LaneFacts& facts);
+
+// Whether teardown keeps the lane's branch: while it holds work (a task, or commits on neither
+// base nor the remote), even with --force, so that removing a lane never loses commits.
+bool keep_lane_branch(const QueueState& s, const Lane& lane, const LaneFacts& facts);
+
+// A pane of the `lanes launch` layout: its title and the directory it starts in.
+struct LaunchPane {
+  std::string name, path;
+};
+
+// The layout `lanes launch` writes: for "tmux" a /bin/sh script that attaches to the session
+// `session` or creates it (one tiled window, a titled pane per entry of `panes`), for "zellij" a
+// KDL layout with one tab. `panes` is not empty: the coordinator's pane comes first.
+std::string launch_layout(const std::string& tool, const std::string& session, const std::vector<LaunchPane>& panes);
 
 // What preflight found in the current work tree.
 struct PreflightFacts {

@@ -1,5 +1,7 @@
 #include "core/merge_ready.h"
 
+#include <algorithm>
+
 #include "core/evidence.h"
 #include "core/ids.h"
 #include "core/routing.h"
@@ -29,6 +31,35 @@ std::vector<std::string> required_reviewers(const QueueState& s, const Definitio
   const TaskState& ts = s.task(t.id);
   if (!ts.handoff) return {};
   return routed_roles(d, ts.handoff->files);
+}
+
+std::vector<ReviewerState> reviewer_states(const QueueState& s, const Definitions& d, const Task& t,
+                                           const std::vector<ReadyItem>& items) {
+  std::vector<ReviewerState> out;
+  for (const auto& r : required_reviewers(s, d, t)) {
+    std::string state = "approved";
+    for (const auto& i : items)
+      if (i.role == r) state = std::string(code_name(i.code));
+    out.push_back({r, state});
+  }
+  return out;
+}
+
+Result<std::string> reviewer_role(const QueueState& s, const Definitions& d, const Actor& a, const Task& t) {
+  std::vector<std::string> mine;
+  for (const auto& r : a.roles) {
+    const Role* role = d.role(r);
+    if (role && role->kind == RoleKind::review) mine.push_back(r);
+  }
+  if (mine.size() == 1) return mine.front();
+  const auto needed = required_reviewers(s, d, t);
+  std::vector<std::string> both;
+  for (const auto& r : mine)
+    if (std::find(needed.begin(), needed.end(), r) != needed.end()) both.push_back(r);
+  if (both.size() == 1) return both.front();
+  if (mine.empty())
+    return fail(Error(Code::ROLE_MISMATCH, a.name + " holds no reviewer role", {}, "review as an actor with a review role"));
+  return fail(Error::usage(a.name + " holds several reviewer roles: pass --role R"));
 }
 
 std::optional<ReadyItem> review_conflict(const QueueState& s, const Definitions& d, const Task& t,

@@ -38,6 +38,19 @@ std::vector<ReadyItem> merge_ready_items(const QueueState& s, const Definitions&
 // The roles `t` needs approvals from, given its current handoff (empty without one).
 std::vector<std::string> required_reviewers(const QueueState& s, const Definitions& d, const Task& t);
 
+// Where each role of required_reviewers stands, as `items` (the task's merge-ready items) say:
+// "approved" when no item names the role, else the code of the last item that does.
+struct ReviewerState {
+  std::string role, state;
+};
+std::vector<ReviewerState> reviewer_states(const QueueState& s, const Definitions& d, const Task& t,
+                                           const std::vector<ReadyItem>& items);
+
+// The reviewer role `a` reviews `t` as when none is named: its only review role, else the one
+// of its review roles that `t` needs. ROLE_MISMATCH when it holds none; USAGE when that leaves
+// several (name one with --role).
+Result<std::string> reviewer_role(const QueueState& s, const Definitions& d, const Actor& a, const Task& t);
+
 // Why `reviewer` (acting as `role`) may not approve `t`: SELF_APPROVAL or SAME_MODEL_REVIEW,
 // nullopt when the review rules allow it.
 std::optional<ReadyItem> review_conflict(const QueueState& s, const Definitions& d, const Task& t,

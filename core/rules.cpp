@@ -1,5 +1,8 @@
 #include "core/rules.h"
 
+#include "core/lanes.h"
+#include "core/strings.h"
+
 namespace agentq {
 
 std::vector<std::string> undone_dependencies(const QueueState& s, const Task& t) {
@@ -65,14 +68,54 @@ std::string not_ready_reason(const QueueState& s, const Definitions& d, const Ta
   const TaskState& st = s.task(t.id);
   if (st.status != TaskStatus::todo) return std::string(to_string(st.status));
   auto deps = undone_dependencies(s, t);
-  if (!deps.empty()) {
-    std::string list;
-    for (const auto& dep : deps) list += (list.empty() ? "" : ", ") + dep;
-    return "waiting for " + list;
-  }
+  if (!deps.empty()) return "waiting for " + join(deps);
   auto lane = pick_lane(s, d, t, std::nullopt);
   if (!lane) return lane.error().message;
   return {};
+}
+
+Error nothing_ready(const QueueState& s, const Definitions& d, const std::string& role) {
+  std::string reasons;
+  for (const Task& t : d.tasks) {
+    if (t.role != role || s.task(t.id).status != TaskStatus::todo) continue;
+    reasons += (reasons.empty() ? "" : "; ") + t.id + ": " + not_ready_reason(s, d, t);
+  }
+  return Error(Code::NOTHING_READY,
+               "nothing is ready for " + role + (reasons.empty() ? " (no todo tasks left)" : " (" + reasons + ")"), {},
+               "see 'git agentq status --role " + role + "'");
+}
+
+Status choose_claim(Event& ev, const QueueState& s, const Definitions& d, const ClaimRequest& r) {
+  if (r.next) {
+    auto ready = ready_tasks(s, d, r.role);
+    if (ready.empty()) return fail(nothing_ready(s, d, r.role));
+    ev.task = ready.front().task->id;
+  } else {
+    ev.task = r.task;
+  }
+  const Task* t = d.task(ev.task);
+  if (!t) return fail(Error::unknown_task(ev.task));
+  ev.role = t->role;
+  auto lane = pick_lane(s, d, *t, r.lane);
+  if (lane) ev.lane = *lane;
+  else if (lane.error().code == Code::USAGE) return fail(lane.error());
+  else ev.lane = r.lane.value_or(t->lane > 0 ? t->lane : 1);
+  ev.branch = r.branch.empty() ? lane_branch(d, t->role, static_cast<int>(*ev.lane)) : r.branch;
+  return {};
+}
+
+Result<std::string> void_target(const QueueState& s, const std::string& target) {
+  std::string resolved = target;
+  size_t matches = 0;
+  for (const Finding& f : s.illegal) {
+    if (f.event_id == target || f.commit == target) return target;
+    if (target.size() >= 7 && f.commit.rfind(target, 0) == 0) {
+      resolved = f.commit;
+      ++matches;
+    }
+  }
+  if (matches > 1) return fail(Error::usage("'" + target + "' names several illegal events; give more digits"));
+  return resolved;
 }
 
 bool is_coordinator(const Definitions& d, const Actor& a, std::string_view role) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/definitions.h"
+#include "core/event.h"
 #include "core/state.h"
 
 namespace agentq {
@@ -31,6 +32,31 @@ std::vector<ReadyTask> ready_tasks(const QueueState& s, const Definitions& d, st
 
 // Why `t` is not ready (first reason), for listings; empty when it is ready.
 std::string not_ready_reason(const QueueState& s, const Definitions& d, const Task& t);
+
+// What `claim` asks for: a task, or (`next`) the first ready task of `role`; a lane and a branch,
+// or the defaults.
+struct ClaimRequest {
+  bool next = false;
+  std::string task, role;
+  std::optional<int> lane;
+  std::string branch;  // empty: the lane's branch
+};
+
+// Fills the claim event's task, role, lane and branch as `s` stands. Writers call it again on
+// every attempt, so a lost race on a shared role picks the next free lane instead of failing
+// with a stale one. NOTHING_READY, UNKNOWN_TASK, USAGE for a lane out of range; a busy lane is
+// left for the rules to refuse (LANE_BUSY).
+Status choose_claim(Event& ev, const QueueState& s, const Definitions& d, const ClaimRequest& r);
+
+// NOTHING_READY for `claim --next --role R` when nothing is ready for `role`: why each of its
+// todo tasks waits, or that none is left.
+Error nothing_ready(const QueueState& s, const Definitions& d, const std::string& role);
+
+// The illegal event `void TARGET` acknowledges: the one whose event id or commit is `target`,
+// else the one whose commit starts with it (7 digits or more, as validate abbreviates them).
+// `target` itself when none matches (the rules then say why it cannot be voided); USAGE when
+// the prefix names several.
+Result<std::string> void_target(const QueueState& s, const std::string& target);
 
 // True when the actor holds a role of kind coordinator and `role` is it.
 bool is_coordinator(const Definitions& d, const Actor& a, std::string_view role);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <sstream>
 
+#include "core/strings.h"
+
 namespace agentq {
 namespace {
 
@@ -14,18 +16,11 @@ std::string ssh_identity(std::string_view key) {
   return type + " " + blob;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 }  // namespace
 
 bool same_key(std::string_view declared, std::string_view verified) {
   if (declared.empty() || verified.empty()) return false;
-  if (verified.rfind("ssh-", 0) == 0 || verified.rfind("ecdsa-", 0) == 0 || verified.rfind("sk-", 0) == 0)
-    return ssh_identity(declared) == ssh_identity(verified);
+  if (is_ssh_public_key(verified)) return ssh_identity(declared) == ssh_identity(verified);
   return lower(declared) == lower(verified);
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/rules.h"
 #include "gitstore/system.h"
 
 namespace agentq {
@@ -33,6 +34,35 @@ Status write_claim(const Repo& repo, const HeldClaim& claim) {
 void forget_claim(const Repo& repo, const std::string& task) {
   const std::string path = claim_path(repo, task);
   if (path_exists(path)) std::rename(path.c_str(), (path + ".released").c_str());
+}
+
+void forget_lost_claims(const Repo& repo, const std::vector<RejectedEvent>& rejected) {
+  for (const RejectedEvent& x : rejected) {
+    if (x.event.type != EventType::claim) continue;
+    if (auto held = read_claim(repo, x.event.task); held && held->claim == x.event.id) forget_claim(repo, x.event.task);
+  }
+}
+
+Acting acting_on(Queue& q, const std::string& actor, const std::string& task) {
+  Acting a;
+  const TaskState& ts = q.state().task(task);
+  if (auto held = read_claim(q.repo(), task); held && held->actor == actor) {
+    a.owner = true;
+    a.claim = held->claim;
+    const Task* t = q.defs().task(task);
+    a.role = ts.claim == held->claim ? ts.role : (t ? t->role : "");
+    return a;
+  }
+  if (const Actor* who = q.defs().actor(actor)) {
+    std::string coord = coordinator_role_of(q.defs(), *who);
+    if (!coord.empty()) {
+      a.role = coord;
+      return a;
+    }
+  }
+  const Task* t = q.defs().task(task);
+  a.role = !ts.role.empty() ? ts.role : (t ? t->role : "");
+  return a;
 }
 
 }  // namespace agentq

@@ -5,8 +5,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
+#include "gitstore/queue.h"
 #include "gitstore/repo.h"
 
 namespace agentq {
@@ -21,5 +23,19 @@ std::optional<HeldClaim> read_claim(const Repo& repo, const std::string& task);
 Status write_claim(const Repo& repo, const HeldClaim& claim);
 // Forgets the claim (after unclaim or done); keeps a copy as <task>.released.
 void forget_claim(const Repo& repo, const std::string& task);
+
+// Forgets the claims this worktree holds whose claim event `sync` rejected: a claim that lost
+// is fenced anyway, and forgetting it spares the agent a CLAIM_FENCED later.
+void forget_lost_claims(const Repo& repo, const std::vector<RejectedEvent>& rejected);
+
+// How `actor` acts on `task`: as the owner (this worktree holds the claim: its id is taken from
+// the claim store, never from replayed state) or as a coordinator. Neither: the task's role and
+// no claim, so that the rules say why (CLAIM_FENCED for the owner elsewhere, else ROLE_MISMATCH).
+struct Acting {
+  std::string role;
+  std::string claim;  // empty when acting as a coordinator
+  bool owner = false;
+};
+Acting acting_on(Queue& q, const std::string& actor, const std::string& task);
 
 }  // namespace agentq

@@ -2,18 +2,13 @@
 
 #include <cstdio>
 
+#include "core/strings.h"
+#include "gitstore/git_repo_view.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
 
 namespace agentq {
 namespace {
-
-const char* kDefsPath = ".agentq/queue.yaml";
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 Result<std::string> git_out(const std::string& cwd, const std::vector<std::string>& args, const std::string& index = {},
                             const std::optional<std::string>& input = std::nullopt) {
@@ -25,8 +20,8 @@ Result<std::string> git_out(const std::string& cwd, const std::vector<std::strin
   if (!index.empty()) spec.env = {{"GIT_INDEX_FILE", index}};
   auto r = run_process(spec);
   if (!r) return fail(r.error());
-  if (r->exit_code != 0) return fail(Error::git("git " + args.front() + " failed: " + trimmed(r->err)));
-  return trimmed(r->out);
+  if (r->exit_code != 0) return fail(Error::git("git " + args.front() + " failed: " + trim_end(r->err)));
+  return trim_end(r->out);
 }
 
 }  // namespace
@@ -72,7 +67,7 @@ Status push_branch(Repo& repo, const std::string& remote, const std::string& bra
   auto r = run_git({"push", "--quiet", remote, "refs/heads/" + branch + ":refs/heads/" + branch}, cwd);
   if (!r) return fail(r.error());
   if (r->exit_code != 0)
-    return fail(Error(Code::REMOTE_REJECTED, "cannot push " + branch + " to " + remote + ": " + trimmed(r->err), {},
+    return fail(Error(Code::REMOTE_REJECTED, "cannot push " + branch + " to " + remote + ": " + trim_end(r->err), {},
                       "bring " + branch + " up to date with " + remote + "/" + branch + " and import again"));
   return {};
 }

@@ -8,10 +8,31 @@
 
 namespace agentq {
 
+namespace {
+
+// The base branch as this repository has it, and as the last fetch of `remote` saw it.
+struct BaseRefs {
+  std::optional<std::string> local, tracking;
+};
+
+BaseRefs base_refs(const Repo& repo, const std::string& remote, const std::string& base) {
+  BaseRefs b;
+  b.local = repo.ref("refs/heads/" + base);
+  if (!remote.empty()) b.tracking = repo.ref("refs/remotes/" + remote + "/" + base);
+  return b;
+}
+
+}  // namespace
+
+BaseTip base_tip_of(const Repo& repo, const std::string& remote, const std::string& base) {
+  const BaseRefs b = base_refs(repo, remote, base);
+  if (b.tracking) return {remote + "/" + base, *b.tracking};
+  if (b.local) return {base, *b.local};
+  return {remote.empty() ? base : remote + "/" + base, {}};
+}
+
 Result<std::string> find_base_tip(const Repo& repo, const std::string& base, const std::string& remote) {
-  auto local = repo.ref("refs/heads/" + base);
-  std::optional<std::string> tracking;
-  if (!remote.empty()) tracking = repo.ref("refs/remotes/" + remote + "/" + base);
+  const auto [local, tracking] = base_refs(repo, remote, base);
   if (local && tracking) {
     // Local commits on top of the remote's (not pushed yet) are judged locally; otherwise the
     // remote's base wins, behind or diverged: the queue's events name the base every clone

@@ -21,6 +21,16 @@ inline constexpr const char* kDefsPath = ".agentq/queue.yaml";
 // newest definitions, and a diverged local branch never hides the ones the log names.
 Result<std::string> find_base_tip(const Repo& repo, const std::string& base, const std::string& remote);
 
+// The tip work is measured against (lanes start from it, preflight and merge-ready ask whether
+// a commit contains it): `<remote>/<base>` when that tracking ref exists, else the local base
+// branch. Unlike find_base_tip, local commits not pushed yet never count: the remote is where
+// work lands.
+struct BaseTip {
+  std::string name;  // "origin/main" or "main"
+  std::string tip;   // empty when neither exists
+};
+BaseTip base_tip_of(const Repo& repo, const std::string& remote, const std::string& base);
+
 // Loads .agentq/queue.yaml from `commit`; errors carry "…queue.yaml@<short>:line:col".
 Result<Definitions> load_definitions_at(const Repo& repo, const std::string& commit);
 

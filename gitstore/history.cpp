@@ -1,6 +1,7 @@
 #include "gitstore/history.h"
 
 #include "core/ids.h"
+#include "core/timeutil.h"
 #include "gitstore/git_repo_view.h"
 #include "gitstore/handles.h"
 
@@ -70,6 +71,54 @@ Result<std::vector<BaseCommit>> commits_added(const Repo& repo, const std::strin
     out.push_back(std::move(bc));
   }
   return out;
+}
+
+Result<std::vector<std::string>> commits_between(const Repo& repo, const std::string& from, const std::string& to) {
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, repo.raw()) != 0) return fail(git::last_error("cannot walk history"));
+  git::RevwalkPtr walk(w);
+  git_oid a, b;
+  if (!git::parse_oid(from, &a) || !git::parse_oid(to, &b)) return fail(Error::git("bad commit id"));
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  if (git_revwalk_push(w, &b) != 0 || git_revwalk_hide(w, &a) != 0) return fail(git::last_error("cannot walk history"));
+  std::vector<std::string> out;
+  git_oid next;
+  while (git_revwalk_next(&next, w) == 0) out.push_back(git::oid_str(next));
+  return out;
+}
+
+Result<std::vector<std::string>> commits_not_on(const Repo& repo, const std::string& tip,
+                                                const std::vector<std::string>& hide) {
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, repo.raw()) != 0) return fail(git::last_error("cannot walk history"));
+  git::RevwalkPtr walk(w);
+  git_oid oid;
+  if (!git::parse_oid(tip, &oid) || git_revwalk_push(w, &oid) != 0) return fail(git::last_error("cannot walk " + tip));
+  for (const auto& h : hide) {
+    git_oid x;
+    if (!h.empty() && git::parse_oid(h, &x) && repo.has_object(h)) git_revwalk_hide(w, &x);
+  }
+  std::vector<std::string> out;
+  git_oid next;
+  while (git_revwalk_next(&next, w) == 0) out.push_back(git::oid_str(next));
+  return out;
+}
+
+Result<std::pair<size_t, size_t>> ahead_behind(const Repo& repo, const std::string& a, const std::string& b) {
+  git_oid x, y;
+  if (!git::parse_oid(a, &x) || !git::parse_oid(b, &y)) return fail(Error::git("bad commit id"));
+  size_t ahead = 0, behind = 0;
+  if (git_graph_ahead_behind(&ahead, &behind, repo.raw(), &x, &y) != 0) return fail(git::last_error("ahead/behind"));
+  return std::make_pair(ahead, behind);
+}
+
+std::string commit_time(const Repo& repo, const std::string& commit) {
+  git_oid oid;
+  if (!git::parse_oid(commit, &oid)) return {};
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo.raw(), &oid) != 0) return {};
+  git::CommitPtr owned(c);
+  return format_rfc3339(static_cast<Millis>(git_commit_time(c)) * 1000);
 }
 
 }  // namespace agentq

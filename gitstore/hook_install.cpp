@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/strings.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
 #include "gitstore/worktrees.h"
@@ -21,20 +22,12 @@ Result<std::string> hooks_dir(const Repo& repo) {
   auto r = run_git({"rev-parse", "--git-path", "hooks"}, cwd);
   if (!r) return fail(r.error());
   if (r->exit_code != 0) return fail(Error(Code::GIT_ERROR, "git rev-parse --git-path hooks failed: " + r->err));
-  std::string dir = r->out;
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  fs::path p(dir);
+  fs::path p(chomp(r->out));
   if (p.is_relative()) p = fs::path(cwd) / p;
-  return p.lexically_normal().string();
+  return normal_path(p.string());
 }
 
 namespace {
-
-std::string quote_sh(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 std::string header(const std::string& name) {
   return std::string("#!/bin/sh\n") + kShimMarker + "\n" +
@@ -52,7 +45,7 @@ std::string shim_text(const std::string& name, const std::vector<std::string>& g
     // Runs for every ref update of every git command: only shell builtins until a guarded ref
     // shows up, so unguarded refs never start a process or open the object database.
     std::string pattern;
-    for (const std::string& ref : guarded) pattern += (pattern.empty() ? "" : "|") + quote_sh(ref);
+    for (const std::string& ref : guarded) pattern += (pattern.empty() ? "" : "|") + sh_quote(ref);
     s += "# Guarded refs (from the definitions when installed):";
     for (const std::string& ref : guarded) s += " " + ref;
     s += "\n# Only the prepared state is judged: without a chained hook the others stop here, unread\n";
@@ -89,6 +82,13 @@ bool is_shim(const std::string& path) {
   auto text = read_file(path);
   if (!text) return false;
   return text->find(std::string("\n") + kShimMarker + "\n") != std::string::npos;
+}
+
+std::vector<std::string> missing_shims(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<std::string> missing;
+  for (const std::string& n : names)
+    if (!is_shim(dir + "/" + n)) missing.push_back(n);
+  return missing;
 }
 
 namespace {
@@ -170,6 +170,30 @@ Result<std::vector<HookChange>> uninstall_hooks(const std::string& dir, const st
     out.push_back(std::move(c));
   }
   return out;
+}
+
+Result<HooksInstalled> install_queue_hooks(Queue& q, bool uninstall) {
+  HooksInstalled h;
+  h.bare = q.repo().is_bare();
+  auto dir = hooks_dir(q.repo());
+  if (!dir) return fail(dir.error());
+  h.dir = *dir;
+  if (!h.bare && !uninstall) {
+    // The reference-transaction shim carries the guarded ref names, so that every other ref
+    // costs a shell and nothing more.
+    AGENTQ_TRY(q.load());
+    h.guarded.push_back("refs/heads/" + q.state().base);
+    if (!q.defs().policy.release.empty()) h.guarded.push_back("refs/heads/" + q.defs().policy.release);
+  }
+  std::vector<std::string> names = h.bare ? server_hooks() : client_hooks();
+  if (uninstall) {
+    names = client_hooks();
+    for (const auto& n : server_hooks()) names.push_back(n);
+  }
+  auto changes = uninstall ? uninstall_hooks(h.dir, names) : install_hooks(h.dir, names, h.guarded);
+  if (!changes) return fail(changes.error());
+  h.changes = std::move(*changes);
+  return h;
 }
 
 }  // namespace agentq

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gitstore/queue.h"
 #include "gitstore/repo.h"
 
 namespace agentq {
@@ -24,7 +25,7 @@ inline constexpr const char* kChainedSuffix = ".agentq-chained";
 std::vector<std::string> client_hooks();
 std::vector<std::string> server_hooks();
 
-// The directory git runs this repository's hooks from (absolute).
+// The directory git runs this repository's hooks from (absolute, normalised).
 Result<std::string> hooks_dir(const Repo& repo);
 
 // The text of the shim for hook `name`. `guarded` (reference-transaction only): the full ref
@@ -33,6 +34,8 @@ std::string shim_text(const std::string& name, const std::vector<std::string>& g
 
 // True when the file at `path` is a shim this tool wrote.
 bool is_shim(const std::string& path);
+// The `names` whose hook in `dir` is not a shim this tool wrote.
+std::vector<std::string> missing_shims(const std::string& dir, const std::vector<std::string>& names);
 
 struct HookChange {
   std::string name, path;
@@ -46,5 +49,16 @@ Result<std::vector<HookChange>> install_hooks(const std::string& dir, const std:
                                               const std::vector<std::string>& guarded);
 // Removes the shims for `names` from `dir` and restores the chained hooks. Foreign hooks stay.
 Result<std::vector<HookChange>> uninstall_hooks(const std::string& dir, const std::vector<std::string>& names);
+
+struct HooksInstalled {
+  std::string dir;
+  bool bare = false;
+  std::vector<std::string> guarded;  // refs/heads/<base> and, with policy.release, the release branch
+  std::vector<HookChange> changes;
+};
+// `install-hooks` for this repository: the client hooks in one with a work tree (guarding the
+// queue's base and release branches, so the queue is loaded for their names), pre-receive in a
+// bare one; with `uninstall`, every kind is removed.
+Result<HooksInstalled> install_queue_hooks(Queue& q, bool uninstall);
 
 }  // namespace agentq

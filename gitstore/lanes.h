@@ -1,31 +1,24 @@
-// The repository side of lanes: where lane worktrees live, creating and removing them through
-// the git executable (libgit2's git_worktree_add names the branch after the directory and
-// cannot reuse an existing branch the way `git worktree add PATH BRANCH` does), per-worktree
-// configuration (`git config --worktree`: libgit2 ignores config.worktree), saving
-// uncommitted work as a patch, the facts preflight needs, and the per-worktree tick snapshot.
+// Lanes in the repository: where their worktrees live, and the repository work of `lanes setup`,
+// `status`, `teardown` and `review-refresh`. What a lane is, who works in it and what keeps it
+// from being torn down is core/lanes.h; this gathers the facts and changes branches, worktrees
+// and their per-worktree configuration.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "core/board.h"
 #include "core/definitions.h"
 #include "core/error.h"
-#include "gitstore/verify.h"
+#include "core/lanes.h"
+#include "gitstore/git_repo_view.h"
+#include "gitstore/queue.h"
 #include "gitstore/repo.h"
+#include "gitstore/worktrees.h"
 
 namespace agentq {
-
-struct WorktreeEntry {
-  std::string path;
-  std::string head;    // commit id; empty when unborn
-  std::string branch;  // refs/heads/…; empty when detached
-  bool bare = false;
-};
-
-// `git worktree list --porcelain`: the main worktree first.
-Result<std::vector<WorktreeEntry>> list_worktrees(const Repo& repo);
 
 // Where lanes go: <root>/<prefix>-<name>. `root` is policy.worktree_root resolved against the
 // main worktree (the coordinator's checkout, whichever worktree runs the command); `prefix` is
@@ -38,88 +31,88 @@ struct LaneLayout {
 };
 Result<LaneLayout> lane_layout(const Repo& repo, const Definitions& d);
 
-// The tip lanes start from and are judged against: <remote>/<base> when that tracking ref
-// exists, else the local base branch.
-struct BaseTip {
-  std::string name;  // "origin/main" or "main"
-  std::string tip;   // empty when neither exists
+// What every lanes command starts from: the layout, the lanes the definitions declare, the
+// base they start from and the worktrees this repository has.
+struct LaneSet {
+  LaneLayout layout;
+  std::vector<Lane> lanes;
+  BaseTip base;
+  std::vector<WorktreeEntry> worktrees;
+  const WorktreeEntry* worktree_of(const Lane& l) const { return worktree_at(worktrees, layout.path_of(l.dir)); }
 };
-BaseTip base_tip_of(const Repo& repo, const std::string& remote, const std::string& base);
+Result<LaneSet> open_lanes(Queue& q);
 
-// `git fetch <remote> +refs/heads/<branch>:refs/remotes/<remote>/<branch>` — into a named
-// tracking ref, never only FETCH_HEAD. Returns the fetched commit (nullopt: the remote has no
-// such branch).
-Result<std::optional<std::string>> fetch_branch(const Repo& repo, const std::string& remote, const std::string& branch);
+// Who works in each lane that `lanes setup` makes: `assign` (LANE=ACTOR) first, else the role's
+// actors dealt over its lanes. Errors as lane_assignments; GIT_ERROR when the base branch does
+// not exist (lanes branch from it).
+Result<std::map<std::string, std::string>> setup_actors(const LaneSet& set, const Definitions& d,
+                                                        const std::vector<std::string>& assign);
 
-// `git branch --no-track BRANCH START` unless the branch exists. True when it was created.
-Result<bool> ensure_branch(const Repo& repo, const std::string& branch, const std::string& start);
-
-// `git worktree add PATH BRANCH` unless a worktree of this repository is already at PATH.
-// True when it was created. GIT_ERROR when PATH exists and is not one of our worktrees;
-// BRANCH_IN_USE when another worktree has the branch checked out.
-Result<bool> ensure_worktree(const Repo& repo, const std::string& path, const std::string& branch);
-
-// `git config --worktree KEY VALUE` in the worktree at `path`, enabling
-// extensions.worktreeConfig first (repository format 0 honours it, and libgit2 keeps opening
-// the repository).
-Status set_worktree_config(const Repo& repo, const std::string& path, const std::string& key, const std::string& value);
-// `git config --get KEY` as seen from the worktree at `path`; with `worktree_only`, only that
-// worktree's own config.worktree.
-Result<std::optional<std::string>> config_at(const std::string& path, const std::string& key, bool worktree_only = false);
-
-// `git status --porcelain` in the worktree at `path`.
-Result<std::vector<std::string>> dirty_at(const std::string& path);
-
-// The commits reachable from `tip` but from none of `hide` (tips that do not exist are
-// skipped), newest first.
-Result<std::vector<std::string>> commits_not_on(const Repo& repo, const std::string& tip,
-                                                const std::vector<std::string>& hide);
-// How many commits `a` has that `b` lacks, and the other way round.
-Result<std::pair<size_t, size_t>> ahead_behind(const Repo& repo, const std::string& a, const std::string& b);
-// The committer time of a commit, as RFC 3339; empty when unknown.
-std::string commit_time(const Repo& repo, const std::string& commit);
-
-// Saves the uncommitted work of the worktree at `path` (changes to tracked files and untracked,
-// not ignored, files) as a binary patch against its HEAD under <common dir>/agentq/saved/, named
-// after `label`. The worktree, its index and its files are left exactly as they were (the patch
-// is built in a temporary index). nullopt when there is nothing to save; else the patch's path.
-Result<std::optional<std::string>> save_uncommitted(const Repo& repo, const std::string& path, const std::string& label);
-
-// `git worktree remove [--force --force] PATH`, then `git worktree prune`.
-Status remove_worktree(const Repo& repo, const std::string& path, bool force);
-// `git worktree prune`: forgets worktrees whose directory is gone.
-void prune_worktrees(const Repo& repo);
-// `git branch -D BRANCH`.
-Status delete_branch(const Repo& repo, const std::string& branch);
-
-// Points refs/heads/`branch` at `commit`. With `checkout`, also switches the current worktree
-// to it (`git switch -C`). BRANCH_IN_USE when another worktree has it checked out.
-Status move_branch(const Repo& repo, const std::string& branch, const std::string& commit, bool checkout);
-
-// The hooks directory (honouring core.hooksPath) and the `names` whose hook there lacks the
-// marker line `# installed by git-agentq install-hooks`.
-struct HooksCheck {
-  std::string dir;
-  std::vector<std::string> missing;
+// What `lanes setup` did for one lane, step by step: a step that failed sets `error` and the
+// later ones did not run (their fields stay unset).
+struct LaneSetup {
+  std::string path;
+  bool placed = false;  // the branch and the worktree are there
+  bool created_branch = false, created_worktree = false;
+  std::optional<std::string> actor;        // agentq.actor of the worktree ("" none)
+  std::optional<std::string> signing_key;  // none | kept | set | unset
+  std::string key_warning;                 // with "unset": why the key could not be configured
+  std::optional<Error> error;
 };
-Result<HooksCheck> check_hooks(const Repo& repo, const std::vector<std::string>& names);
 
-// The configured signing key (user.signingkey, per worktree) as a public key text: a literal
-// key (`key::` prefix allowed), or the public key of the ssh key file it names (a .pub file,
-// else the private key's .pub sibling, else `ssh-keygen -y`). For OpenPGP it is the key id as
-// configured. Empty when none is configured.
-Result<std::string> configured_signing_key(const Repo& repo);
-// openpgp_fingerprint (of an armored public key) lives in gitstore/verify.h, included above.
+// Creates `lane`'s branch (from the base tip) and worktree unless they exist, then sets the
+// worktree's agentq.actor to `actor` and its signing key to that actor's declared key. What a
+// human set in the worktree since is kept: a lane's own settings win.
+LaneSetup setup_lane(Queue& q, const LaneSet& set, const Lane& lane, const std::string& actor);
 
-// The last tick's snapshot, kept per worktree (<git dir>/agentq/tick.json). An empty snapshot
-// when there was none (or it cannot be read: it is only a convenience).
-TickSnapshot read_tick(const Repo& repo);
-Status write_tick(const Repo& repo, const TickSnapshot& t);
+// One lane as `lanes status` shows it.
+struct LaneStatus {
+  Lane lane;
+  std::string path;
+  std::optional<WorktreeEntry> worktree;
+  std::optional<std::string> tip;                          // the lane branch's commit
+  std::optional<std::pair<size_t, size_t>> ahead_behind;  // of the branch against the base tip
+  std::vector<std::string> dirty;                          // `git status --porcelain` lines
+  std::string task;                                        // the task it holds, or ""
+  std::string actor;                                       // the worktree's agentq.actor
+  std::string last_activity;  // RFC 3339: the branch's last commit or the task's last event
+};
+std::vector<LaneStatus> lane_statuses(Queue& q, const LaneSet& set);
 
-// Replaces this process with `argv` (launching a terminal multiplexer in the foreground).
-// Returns only on failure.
-Status exec_program(const std::vector<std::string>& argv);
-// True when `program` is found on PATH.
-bool on_path(const std::string& program);
+// What `lanes teardown NAME` would do, before anything is removed.
+struct TeardownPlan {
+  Lane lane;
+  std::string path;
+  std::optional<WorktreeEntry> worktree;  // none (one deleted by hand is forgotten here)
+  LaneFacts facts;
+  std::vector<ReadyItem> blockers;  // teardown_blockers: empty or --force, else nothing happens
+};
+// USAGE when the lane's worktree is the one this runs in; errors when git cannot tell.
+Result<TeardownPlan> plan_teardown(Queue& q, const LaneSet& set, const std::string& name);
+
+struct Teardown {
+  std::optional<std::string> saved_patch;  // the uncommitted work, saved first
+  bool removed_worktree = false;
+  bool deleted_branch = false;
+  bool kept_branch = false;  // keep_lane_branch: it still holds work
+};
+// Saves the worktree's uncommitted work, removes the worktree and deletes the branch unless it
+// still holds work. `force` removes a worktree git would refuse to.
+Result<Teardown> tear_down(Queue& q, const TeardownPlan& plan, bool force);
+
+// What `lanes review-refresh NAME` did.
+struct ReviewRefresh {
+  std::string branch;  // review/<lane>
+  std::string commit;  // where it points now
+  std::string source;  // <remote>/<lane branch>, or the local lane branch without a remote
+  std::optional<std::string> previous;
+  bool switched = false;  // this worktree switched to it
+};
+// Moves review/<lane> to the lane branch as the remote has it (fetched into its tracking ref,
+// never only FETCH_HEAD), or the local one without a remote. Only a reviewer's worktree (a
+// review lane, or one already on a review branch) switches to it; the coordinator's checkout
+// and delivery lanes stay on their branch. BRANCH_MISSING when the lane branch does not exist;
+// WORKTREE_DIRTY when this worktree would switch with uncommitted changes.
+Result<ReviewRefresh> refresh_review_branch(Queue& q, const LaneSet& set, const std::string& name);
 
 }  // namespace agentq

@@ -1,6 +1,7 @@
 #include "gitstore/merge.h"
 
 #include "core/ids.h"
+#include "gitstore/git_repo_view.h"
 #include "gitstore/process.h"
 #include "gitstore/worktrees.h"
 
@@ -44,17 +45,9 @@ Error undone(Queue& q, const Error& why, const std::string& ref, const std::stri
 
 RepoFacts repo_facts(Queue& q, const std::string& commit, bool check_worktree) {
   RepoFacts f;
-  const std::string base = q.state().base, remote = q.defs().policy.remote;
-  std::optional<std::string> tip;
-  if (!remote.empty()) {
-    tip = q.repo().ref("refs/remotes/" + remote + "/" + base);
-    if (tip) f.base_name = remote + "/" + base;
-  }
-  if (!tip) {
-    tip = q.repo().ref("refs/heads/" + base);
-    f.base_name = base;
-  }
-  if (tip && !commit.empty()) f.based_on_base = q.repo().is_ancestor(*tip, commit);
+  const BaseTip base = base_tip_of(q.repo(), q.defs().policy.remote, q.state().base);
+  f.base_name = base.name;
+  if (!base.tip.empty() && !commit.empty()) f.based_on_base = q.repo().is_ancestor(base.tip, commit);
   if (check_worktree && !q.repo().is_bare()) {
     auto dirty = dirty_paths(q.repo());
     if (dirty) {
@@ -74,6 +67,10 @@ Result<Readiness> merge_readiness(Queue& q, const std::string& task, bool check_
   if (ts.handoff) r.commit = ts.handoff->commit;
   r.items = merge_ready_items(q.state(), q.defs(), *r.task, repo_facts(q, r.commit, check_worktree), true);
   return r;
+}
+
+std::vector<ReadyItem> done_blockers(Queue& q, const Task& t) {
+  return merge_ready_items(q.state(), q.defs(), t, repo_facts(q, "", true), true);
 }
 
 Result<MergeResult> land_merge(Queue& q, Event done, bool offline) {

@@ -26,6 +26,10 @@ struct Readiness {
 // Merge-ready for `task` now (UNKNOWN_TASK when the definitions do not declare it).
 Result<Readiness> merge_readiness(Queue& q, const std::string& task, bool check_worktree);
 
+// What keeps `t` from being marked done by hand (`set-status done`): every merge-ready item,
+// a dirty work tree included.
+std::vector<ReadyItem> done_blockers(Queue& q, const Task& t);
+
 struct MergeResult {
   Written written;  // the done event
   std::string base, from, to;

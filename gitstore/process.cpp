@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/strings.h"
+
 extern char** environ;
 
 namespace agentq {
@@ -214,6 +216,18 @@ Result<ProcessResult> run_git(const std::vector<std::string>& args, const std::s
   spec.cwd = cwd;
   spec.stdin_data = stdin_data;
   return run_process(spec);
+}
+
+Error git_failed(const std::string& what, const ProcessResult& r) {
+  return Error(Code::GIT_ERROR, what + ": " + trim_end(r.err.empty() ? r.out : r.err));
+}
+
+Result<ProcessResult> run_git_checked(const std::vector<std::string>& args, const std::string& cwd,
+                                      const std::string& what) {
+  auto r = run_git(args, cwd);
+  if (!r) return fail(r.error());
+  if (r->exit_code != 0) return fail(git_failed(what, *r));
+  return r;
 }
 
 }  // namespace agentq

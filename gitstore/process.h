@@ -45,4 +45,11 @@ Result<ProcessResult> run_process(const ProcessSpec& spec);
 Result<ProcessResult> run_git(const std::vector<std::string>& args, const std::string& cwd = {},
                               const std::optional<std::string>& stdin_data = std::nullopt);
 
+// GIT_ERROR "WHAT: MESSAGE" for a git command that exited non-zero, MESSAGE being what git said
+// (its stderr, else its stdout) without trailing whitespace.
+Error git_failed(const std::string& what, const ProcessResult& r);
+// `git ARGS…` in `cwd` that must succeed: git_failed(what, …) when it exits non-zero.
+Result<ProcessResult> run_git_checked(const std::vector<std::string>& args, const std::string& cwd,
+                                      const std::string& what);
+
 }  // namespace agentq

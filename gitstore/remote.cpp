@@ -7,6 +7,7 @@
 
 #include <git2.h>
 
+#include "core/strings.h"
 #include "gitstore/locks.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
@@ -44,11 +45,6 @@ Result<ProcessResult> run_transport(const Repo& repo, const std::vector<std::str
   if (!timeout) return fail(timeout.error());
   spec.timeout_ms = *timeout;
   return run_process(spec);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 bool contains_any(const std::string& haystack, std::initializer_list<const char*> needles) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/signature.h"
 #include "core/sshsig.h"
+#include "core/strings.h"
 #include "gitstore/git_config.h"
 #include "gitstore/process.h"
 #include "gitstore/system.h"
@@ -15,18 +17,6 @@ namespace {
 
 Error signing_failed(std::string msg, std::string fix = {}) {
   return Error(Code::SIGNING_FAILED, std::move(msg), {}, std::move(fix));
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 // git's rules for user.signingkey with gpg.format=ssh: "key::" or "ssh-" is a literal key.
@@ -101,7 +91,7 @@ Result<std::string> GitSigner::ssh_public_key() {
     }
   }
   pub = trim(first_line(pub));
-  if (pub.rfind("ssh-", 0) != 0 && pub.rfind("ecdsa-", 0) != 0 && pub.rfind("sk-", 0) != 0)
+  if (!is_ssh_public_key(pub))
     return fail(signing_failed("user.signingkey does not name an ssh public key: " + pub.substr(0, 40)));
   public_key_ = pub;
   return pub;
@@ -245,7 +235,7 @@ Result<bool> write_allowed_signers(Repo& repo, const Definitions& d) {
   std::string body;
   for (const Actor& a : d.actors) {
     const std::string key = trim(first_line(a.key));
-    if (key.rfind("ssh-", 0) != 0 && key.rfind("ecdsa-", 0) != 0 && key.rfind("sk-", 0) != 0) continue;
+    if (!is_ssh_public_key(key)) continue;
     body += a.name + " namespaces=\"git\" " + key + "\n";
   }
   if (body.empty()) return false;

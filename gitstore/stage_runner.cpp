@@ -1,6 +1,7 @@
 #include "gitstore/stage_runner.h"
 
 #include "core/rules.h"
+#include "core/strings.h"
 #include "core/utf8.h"
 #include "gitstore/merge.h"
 #include "gitstore/process.h"
@@ -49,8 +50,7 @@ class ProcessEnvironment : public orch::Environment {
     } else {
       out.started = r->started;
       out.spawn_errno = r->spawn_errno;
-      out.spawn_error = r->err;
-      while (!out.spawn_error.empty() && out.spawn_error.back() == '\n') out.spawn_error.pop_back();
+      out.spawn_error = chomp(r->err);
       out.exit_code = r->exit_code;
       out.signal = r->signal;
       out.timed_out = r->timed_out;
@@ -162,6 +162,43 @@ Result<std::vector<Written>> record_run(Queue& q, const std::string& actor, cons
   if (!w) return fail(w.error());
   written.push_back(std::move(*w));
   return written;
+}
+
+Result<OpenedRun> open_run(const std::string& out_dir, const orch::RunOptions& given, const std::vector<std::string>& groups,
+                           bool resume, const GivenGates& gates) {
+  // On --resume the given options are only compared with the run's (RUN_OPTIONS_MISMATCH).
+  if (!resume) AGENTQ_TRY(orch::check_options(given));
+  const std::string cp_path = out_dir + "/" + orch::kCheckpointFile;
+  if (resume && !path_exists(cp_path))
+    return fail(Error::usage("nothing to resume: " + cp_path + " does not exist").hint("start the run without --resume"));
+  AGENTQ_TRY(make_dirs(out_dir));
+  auto lock = RunLock::acquire(out_dir + "/orchestrator.lock", out_dir);
+  if (!lock) return fail(lock.error());
+  orch::Checkpoint cp;
+  if (resume) {
+    auto text = read_file(cp_path);
+    if (!text) return fail(text.error());
+    auto restored = orch::checkpoint_from_json(*text, cp_path);
+    if (!restored) return fail(restored.error());
+    AGENTQ_TRY(orch::check_resume_options(restored->options, given, groups));
+    cp = std::move(*restored);
+    if (gates.policy) cp.options.policy_status = given.policy_status;
+    if (gates.ci) cp.options.ci_status = given.ci_status;
+    if (gates.review) cp.options.review_status = given.review_status;
+    if (!cp.options.task.empty() && gates.any())
+      return fail(Error::usage("the run takes its gate inputs from the queue (--task " + cp.options.task + ")"));
+  } else {
+    if (path_exists(cp_path)) {
+      auto text = read_file(cp_path);
+      auto old = text ? orch::checkpoint_from_json(*text, cp_path) : Result<orch::Checkpoint>(fail(text.error()));
+      return fail(Error::usage(out_dir + " already holds the checkpoint of " +
+                               (old ? "run " + old->run_id : std::string("another run")))
+                      .hint("continue it with 'git agentq run " + out_dir + " --resume', or use another OUT_DIR"));
+    }
+    cp.options = given;
+    cp.run_id = orch::run_id_for(given);
+  }
+  return OpenedRun{std::move(*lock), std::move(cp)};
 }
 
 }  // namespace agentq

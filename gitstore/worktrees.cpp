@@ -5,15 +5,16 @@
 #include <filesystem>
 #include <sstream>
 
-#include "gitstore/handles.h"
 #include "gitstore/process.h"
+#include "gitstore/system.h"
 
 namespace agentq {
+namespace fs = std::filesystem;
 
 std::string git_cwd(const Repo& repo) { return repo.workdir().empty() ? repo.git_dir() : repo.workdir(); }
 
 Result<ScratchWorktree> ScratchWorktree::create(const Repo& repo, const std::string& commit) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "agentq-check-XXXXXX").string();
+  std::string tmpl = (fs::temp_directory_path() / "agentq-check-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) return fail(Error::io("cannot create a temporary directory", tmpl));
   // git worktree add wants a path that does not exist yet.
   const std::string path = tmpl + "/tree";
@@ -21,7 +22,7 @@ Result<ScratchWorktree> ScratchWorktree::create(const Repo& repo, const std::str
   if (!r) return fail(r.error());
   if (r->exit_code != 0) {
     std::error_code ec;
-    std::filesystem::remove_all(tmpl, ec);
+    fs::remove_all(tmpl, ec);
     return fail(Error(Code::GIT_ERROR, "git worktree add failed: " + r->err));
   }
   return ScratchWorktree(git_cwd(repo), path);
@@ -36,15 +37,55 @@ ScratchWorktree::~ScratchWorktree() {
   // The checkout is ours alone (a fresh detached tree): forcing its removal loses nothing.
   (void)run_git({"worktree", "remove", "--force", "--force", path_}, git_cwd_);
   std::error_code ec;
-  std::filesystem::remove_all(std::filesystem::path(path_).parent_path(), ec);
+  fs::remove_all(fs::path(path_).parent_path(), ec);
   (void)run_git({"worktree", "prune"}, git_cwd_);
 }
 
-Result<std::vector<std::string>> dirty_paths(const Repo& repo) {
-  if (repo.is_bare()) return fail(Error(Code::GIT_ERROR, "a bare repository has no work tree"));
-  auto r = run_git({"status", "--porcelain"}, repo.workdir());
+std::string normal_path(const std::string& p) {
+  std::string s = fs::path(p).lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+bool same_path(const std::string& a, const std::string& b) {
+  std::error_code ec1, ec2;
+  auto ca = fs::weakly_canonical(a, ec1), cb = fs::weakly_canonical(b, ec2);
+  if (!ec1 && !ec2) return ca == cb;
+  return normal_path(a) == normal_path(b);
+}
+
+Result<std::vector<WorktreeEntry>> list_worktrees(const Repo& repo) {
+  auto r = run_git_checked({"worktree", "list", "--porcelain"}, git_cwd(repo), "git worktree list failed");
   if (!r) return fail(r.error());
-  if (r->exit_code != 0) return fail(Error(Code::GIT_ERROR, "git status failed: " + r->err));
+  std::vector<WorktreeEntry> out;
+  std::istringstream in(r->out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("worktree ", 0) == 0) out.push_back({line.substr(9), {}, {}, false});
+    else if (out.empty()) continue;
+    else if (line.rfind("HEAD ", 0) == 0) out.back().head = line.substr(5);
+    else if (line.rfind("branch ", 0) == 0) out.back().branch = line.substr(7);
+    else if (line == "bare") out.back().bare = true;
+  }
+  return out;
+}
+
+const WorktreeEntry* worktree_at(const std::vector<WorktreeEntry>& worktrees, const std::string& path) {
+  for (const auto& w : worktrees)
+    if (same_path(w.path, path)) return &w;
+  return nullptr;
+}
+
+Result<std::optional<std::string>> worktree_holding(const Repo& repo, const std::string& branch) {
+  auto wts = list_worktrees(repo);
+  if (!wts) return fail(wts.error());
+  for (const auto& w : *wts)
+    if (w.branch == branch) return std::optional<std::string>(w.path);
+  return std::optional<std::string>();
+}
+
+Result<std::vector<std::string>> dirty_at(const std::string& path) {
+  auto r = run_git_checked({"status", "--porcelain"}, path, "git status failed in " + path);
+  if (!r) return fail(r.error());
   std::vector<std::string> out;
   std::istringstream in(r->out);
   for (std::string line; std::getline(in, line);)
@@ -52,31 +93,42 @@ Result<std::vector<std::string>> dirty_paths(const Repo& repo) {
   return out;
 }
 
-Result<std::vector<std::string>> commits_between(const Repo& repo, const std::string& from, const std::string& to) {
-  git_revwalk* w = nullptr;
-  if (git_revwalk_new(&w, repo.raw()) != 0) return fail(git::last_error("cannot walk history"));
-  git::RevwalkPtr walk(w);
-  git_oid a, b;
-  if (!git::parse_oid(from, &a) || !git::parse_oid(to, &b)) return fail(Error::git("bad commit id"));
-  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-  if (git_revwalk_push(w, &b) != 0 || git_revwalk_hide(w, &a) != 0) return fail(git::last_error("cannot walk history"));
-  std::vector<std::string> out;
-  git_oid next;
-  while (git_revwalk_next(&next, w) == 0) out.push_back(git::oid_str(next));
-  return out;
+Result<std::vector<std::string>> dirty_paths(const Repo& repo) {
+  if (repo.is_bare()) return fail(Error(Code::GIT_ERROR, "a bare repository has no work tree"));
+  return dirty_at(repo.workdir());
 }
 
-Result<std::optional<std::string>> worktree_holding(const Repo& repo, const std::string& branch) {
-  auto r = run_git({"worktree", "list", "--porcelain"}, git_cwd(repo));
-  if (!r) return fail(r.error());
-  if (r->exit_code != 0) return fail(Error(Code::GIT_ERROR, "git worktree list failed: " + r->err));
-  std::istringstream in(r->out);
-  std::string current;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("worktree ", 0) == 0) current = line.substr(9);
-    else if (line == "branch " + branch) return std::optional<std::string>(current);
+Result<bool> ensure_worktree(const Repo& repo, const std::string& path, const std::string& branch) {
+  auto wts = list_worktrees(repo);
+  if (!wts) return fail(wts.error());
+  if (worktree_at(*wts, path)) {
+    if (path_exists(path)) return false;
+    prune_worktrees(repo);
+    wts = list_worktrees(repo);
+    if (!wts) return fail(wts.error());
   }
-  return std::optional<std::string>();
+  if (path_exists(path))
+    return fail(Error(Code::GIT_ERROR, path + " exists and is not a worktree of this repository", {},
+                      "move it away, or set policy.worktree_root / worktree_prefix"));
+  for (const auto& w : *wts)
+    if (w.branch == "refs/heads/" + branch)
+      return fail(Error(Code::BRANCH_IN_USE, "branch " + branch + " is checked out in " + w.path, {},
+                        "switch that worktree to another branch, or remove it"));
+  auto r = run_git_checked({"worktree", "add", "--quiet", path, branch}, git_cwd(repo), "git worktree add " + path + " failed");
+  if (!r) return fail(r.error());
+  return true;
 }
+
+Status remove_worktree(const Repo& repo, const std::string& path, bool force) {
+  std::vector<std::string> args{"worktree", "remove"};
+  if (force) args.insert(args.end(), {"--force", "--force"});
+  args.push_back(path);
+  auto r = run_git_checked(args, git_cwd(repo), "git worktree remove " + path + " failed");
+  if (!r) return fail(r.error());
+  prune_worktrees(repo);
+  return {};
+}
+
+void prune_worktrees(const Repo& repo) { (void)run_git({"worktree", "prune"}, git_cwd(repo)); }
 
 }  // namespace agentq

@@ -131,3 +131,100 @@ TEST_CASE("board: no tasks, an empty board", "[board]") {
   prev.status["OLD"] = "done";
   CHECK(tick_changes(prev, s, *d).empty());
 }
+
+namespace {
+
+const char* kStatusYaml = R"(version: 1
+policy: { base: main, stale_after: 1h }
+roles:
+  dev: { kind: delivery, lanes: 3 }
+  ui: { kind: delivery, lanes: 1 }
+  arch: { kind: review }
+  coord: { kind: coordinator }
+actors:
+  dev-1: { roles: [dev], model: m1 }
+  ui-1: { roles: [ui], model: m2 }
+  archie: { roles: [arch], model: m3 }
+  alice: { roles: [coord], human: true }
+reviews:
+  routes:
+    - { paths: ["doc/**"], require: [arch] }
+tasks:
+  - { id: R, role: dev }
+  - { id: M, role: dev }
+  - { id: S, role: dev }
+  - { id: T, role: dev, depends_on: [R] }
+  - { id: U, role: ui }
+)";
+
+// R in review needing arch, M in review needing nothing, S in progress (stale two hours later),
+// T waiting for R, U ready in the idle ui lane.
+struct StatusWorld {
+  testing::FakeRepo repo{kStatusYaml};
+  testing::EventFactory f;
+  QueueState s;
+  StatusWorld() {
+    REQUIRE_FALSE(push(s, repo, f.init()));
+    handoff("R", 1, {"doc/guide.md"});
+    handoff("M", 2, {"src/m.cpp"});
+    REQUIRE_FALSE(push(s, repo, f.claim("dev-1", "S", "dev", 3)));
+  }
+  void handoff(const std::string& task, int lane, std::vector<std::string> files) {
+    Event c = f.claim("dev-1", task, "dev", lane);
+    REQUIRE_FALSE(push(s, repo, c));
+    REQUIRE_FALSE(push(s, repo, f.handoff("dev-1", task, "dev", c.id, hex40(task == "R" ? 'a' : 'e'), std::move(files))));
+  }
+  const Definitions& d() const { return repo.defs(); }
+  Millis at(int hours) const { return *parse_rfc3339("2026-11-25T10:00:00Z") + hours * 3600 * 1000LL; }
+};
+
+std::vector<std::string> ids(const std::vector<const Task*>& tasks) {
+  std::vector<std::string> out;
+  for (const Task* t : tasks) out.push_back(t->id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("board: status counts each role's tasks, lists the review queue and what is merge-ready", "[board]") {
+  StatusWorld w;
+  StatusBoard b = status_board(w.s, w.d(), "", w.at(0));
+  CHECK(ids(b.tasks) == std::vector<std::string>{"R", "M", "S", "T", "U"});
+  CHECK(b.counts.at("dev") == std::map<std::string, int>{{"todo", 1}, {"in_progress", 1}, {"blocked", 0},
+                                                          {"in_review", 2}, {"done", 0}, {"ready", 0}});
+  CHECK(b.counts.at("ui").at("todo") == 1);
+  CHECK(b.counts.at("ui").at("ready") == 1);
+  CHECK(b.counts.at("arch").at("todo") == 0);  // every role shown has a row, its own tasks or none
+  CHECK(b.counts.count("coord") == 1);
+  REQUIRE(b.ready.size() == 1);
+  CHECK(b.ready[0].task->id == "U");
+  CHECK(b.review_queue == std::map<std::string, std::vector<std::string>>{{"arch", {"R"}}});
+  CHECK(b.merge_ready == std::vector<std::string>{"M"});
+  REQUIRE(b.dispatch.size() == 1);  // every dev lane is taken
+  CHECK(b.dispatch[0].role == "ui");
+  CHECK(b.dispatch[0].task == "U");
+  CHECK(b.stale.empty());
+  REQUIRE(status_board(w.s, w.d(), "", w.at(2)).stale.size() == 1);
+  CHECK(status_board(w.s, w.d(), "", w.at(2)).stale[0].task == "S");
+}
+
+TEST_CASE("board: status for one role shows that role, and the reviews it gives or needs", "[board]") {
+  StatusWorld w;
+  StatusBoard ui = status_board(w.s, w.d(), "ui", w.at(2));
+  CHECK(ids(ui.tasks) == std::vector<std::string>{"U"});
+  CHECK(ui.counts.size() == 1);
+  CHECK(ui.review_queue.empty());
+  CHECK(ui.stale.empty());  // S is dev's
+  CHECK(ui.dispatch.size() == 1);
+
+  StatusBoard arch = status_board(w.s, w.d(), "arch", w.at(0));
+  CHECK(arch.tasks.empty());
+  CHECK(arch.review_queue == std::map<std::string, std::vector<std::string>>{{"arch", {"R"}}});
+  CHECK(arch.dispatch.empty());
+
+  StatusBoard dev = status_board(w.s, w.d(), "dev", w.at(2));
+  CHECK(dev.review_queue.at("arch") == std::vector<std::string>{"R"});  // dev's task needs it
+  CHECK(dev.merge_ready == std::vector<std::string>{"M"});
+  CHECK(dev.stale.size() == 1);
+  CHECK(dev.ready.empty());
+}

@@ -130,3 +130,12 @@ TEST_CASE("evidence: the questions are about one task's evidence", "[evidence]")
   CHECK_FALSE(has_passing_kind(other, hex40('c'), "runtime"));
   CHECK_FALSE(command_passed(other, "go test ./x", hex40('c')));
 }
+
+TEST_CASE("evidence: a log is attached whole up to the cap, else cut with a note", "[evidence]") {
+  AttachedLog whole = attach_log("all of it\n", 10);
+  CHECK(whole.text == "all of it\n");
+  CHECK_FALSE(whole.full_size);
+  AttachedLog cut = attach_log("0123456789abc", 10);
+  CHECK(cut.text == "0123456789\n[truncated: 13 bytes, kept 10]\n");
+  CHECK(cut.full_size == 13);
+}

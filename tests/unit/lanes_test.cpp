@@ -170,3 +170,58 @@ TEST_CASE("lanes: an OpenPGP signing key is a key id that ends the declared key'
   f.signing_key = "89abcdef01234567";
   CHECK(codes(preflight_items(repo.defs(), "p", "backend", f)) == std::vector<Code>{Code::SIGNER_MISMATCH});
 }
+
+TEST_CASE("lanes: a lane's branch is the one plan_lanes gives it", "[lanes]") {
+  testing::FakeRepo repo{testing::kQueueYaml};
+  const Definitions& d = repo.defs();
+  CHECK(lane_branch(d, "backend", 1) == "agent/backend");
+  CHECK(lane_branch(d, "ui", 2) == "agent/ui-2");
+  CHECK(lane_branch(d, "undeclared", 3) == "agent/undeclared");
+  for (const Lane& l : plan_lanes(d, "p")) CHECK(lane_branch(d, l.role, l.lane) == l.branch);
+}
+
+TEST_CASE("lanes: --assign names a lane and a declared actor", "[lanes]") {
+  testing::FakeRepo repo{testing::kQueueYaml};
+  const Definitions& d = repo.defs();
+  auto a = lane_assignments(d, "p", {"ui-2=agent-b", "backend=agent-a"});
+  REQUIRE(a);
+  CHECK(*a == std::map<std::string, std::string>{{"backend", "agent-a"}, {"ui-2", "agent-b"}});
+  CHECK(lane_assignments(d, "p", {}).value().empty());
+  CHECK(lane_assignments(d, "p", {"ui-2"}).error().code == Code::USAGE);
+  CHECK(lane_assignments(d, "p", {"ui=agent-b"}).error().code == Code::USAGE);  // which lane of ui?
+  CHECK(lane_assignments(d, "p", {"nope=agent-b"}).error().code == Code::UNKNOWN_ROLE);
+  CHECK(lane_assignments(d, "p", {"ui-1=nobody"}).error().code == Code::UNKNOWN_ACTOR);
+}
+
+TEST_CASE("lanes: teardown keeps a branch that still holds work", "[lanes]") {
+  testing::FakeRepo repo{testing::kQueueYaml};
+  testing::EventFactory f;
+  QueueState s;
+  REQUIRE_FALSE(push(s, repo, f.init()));
+  Lane ui2 = *find_lane(repo.defs(), "p", "ui-2");
+  LaneFacts facts;
+  CHECK_FALSE(keep_lane_branch(s, ui2, facts));  // no branch at all
+  facts.branch_exists = true;
+  CHECK_FALSE(keep_lane_branch(s, ui2, facts));  // nothing on it but what base has
+  facts.unpushed = {std::string(40, 'c')};
+  CHECK(keep_lane_branch(s, ui2, facts));
+  facts.unpushed.clear();
+  REQUIRE_FALSE(push(s, repo, f.claim("agent-b", "B-PIN", "ui", 2)));
+  CHECK(keep_lane_branch(s, ui2, facts));
+}
+
+TEST_CASE("lanes: the launch layout has the coordinator first and quotes every name", "[lanes]") {
+  const std::vector<LaunchPane> panes{{"coordinator", "/w/main"}, {"ui-1", "/w/it's-ui"}};
+  const std::string tmux = launch_layout("tmux", "agentq-p", panes);
+  CHECK(tmux.rfind("#!/bin/sh\n", 0) == 0);
+  CHECK(tmux.find("S='agentq-p'\n") != std::string::npos);
+  CHECK(tmux.find("tmux new-session -d -s \"$S\" -n lanes -c '/w/main'\n") != std::string::npos);
+  CHECK(tmux.find("tmux split-window -t \"$S:lanes\" -c '/w/it'\\''s-ui'\n") != std::string::npos);
+  CHECK(tmux.find("tmux select-pane -T 'ui-1'\n") != std::string::npos);
+  CHECK(tmux.find("tmux split-window") == tmux.rfind("tmux split-window"));  // one split per lane
+
+  const std::string kdl = launch_layout("zellij", "agentq-p", {{"coordinator", "/w/main"}, {"q\"1", "/w/a\\b"}});
+  CHECK(kdl.find("    tab name=\"agentq-p\" {\n") != std::string::npos);
+  CHECK(kdl.find("        pane name=\"coordinator\" cwd=\"/w/main\"\n") != std::string::npos);
+  CHECK(kdl.find("        pane name=\"q\\\"1\" cwd=\"/w/a\\\\b\"\n") != std::string::npos);
+}

@@ -574,3 +574,45 @@ TEST_CASE("review conflict: actors the definitions no longer declare are not com
   CHECK_FALSE(review_conflict(w.s, w.d(), *w.d().task("P"), "ghost", "arch", ""));   // an undeclared reviewer
   CHECK(review_conflict(w.s, w.d(), *w.d().task("P"), "dev", "arch", "")->code == Code::SELF_APPROVAL);
 }
+
+TEST_CASE("merge-ready: each required reviewer is approved or says what it lacks", "[merge_ready]") {
+  MergeWorld w;
+  auto states = [&]() {
+    std::string out;
+    for (const ReviewerState& r : reviewer_states(w.s, w.d(), *w.d().task("P"), w.all("P", {}, nullptr, false)))
+      out += r.role + "=" + r.state + " ";
+    return out;
+  };
+  CHECK(states().empty());  // no handoff: nobody is required yet
+  const std::string c = w.claim("P");
+  w.handoff("P", c, hex40('c'), {"doc/api/v1.yaml", "svc/auth/login.go"});
+  CHECK(states() == "arch=REVIEW_MISSING gov=REVIEW_MISSING ");
+  w.review("archie", "P", "arch", "approved");
+  CHECK(states() == "arch=approved gov=REVIEW_MISSING ");
+  w.review("govvy", "P", "gov", "changes_requested");
+  CHECK(states() == "arch=approved gov=REVIEW_CHANGES_REQUESTED ");
+}
+
+TEST_CASE("merge-ready: the reviewer role is the actor's only one, else the one the task needs", "[merge_ready]") {
+  MergeWorld w;
+  const std::string c = w.claim("P");
+  w.handoff("P", c, hex40('c'), kApiFile);
+  const Task& p = *w.d().task("P");
+  CHECK(reviewer_role(w.s, w.d(), *w.d().actor("archie"), p).value() == "arch");
+  CHECK(reviewer_role(w.s, w.d(), *w.d().actor("govvy"), p).value() == "gov");  // its only one, needed or not
+  CHECK(reviewer_role(w.s, w.d(), *w.d().actor("dev"), p).error().code == Code::ROLE_MISMATCH);
+
+  std::string yaml = mr_yaml("");
+  const std::string govvy = "govvy: { roles: [gov], model: m3 }";
+  yaml.replace(yaml.find(govvy), govvy.size(), "govvy: { roles: [gov, arch], model: m3 }");
+  testing::FakeRepo both{yaml};
+  QueueState s;
+  testing::EventFactory f;
+  REQUIRE_FALSE(push(s, both, f.init()));
+  Event claim = f.claim("dev", "P", "backend", 1);
+  REQUIRE_FALSE(push(s, both, claim));
+  REQUIRE_FALSE(push(s, both, f.handoff("dev", "P", "backend", claim.id, hex40('c'), kApiFile)));
+  CHECK(reviewer_role(s, both.defs(), *both.defs().actor("govvy"), *both.defs().task("P")).value() == "arch");
+  REQUIRE_FALSE(push(s, both, f.handoff("dev", "P", "backend", claim.id, hex40('e'), {"svc/auth/a.go", "doc/api/b.yaml"})));
+  CHECK(reviewer_role(s, both.defs(), *both.defs().actor("govvy"), *both.defs().task("P")).error().code == Code::USAGE);
+}

@@ -52,6 +52,15 @@ TEST_CASE("signature: same_key compares ssh keys without comments, OpenPGP finge
   CHECK(same_key("8E43F32003BE82981499F78F02214DF060BECFA7", "8e43f32003be82981499f78f02214df060becfa7"));
 }
 
+TEST_CASE("signature: an ssh public key is told from a key file name and an OpenPGP key", "[signature]") {
+  CHECK(is_ssh_public_key(kKeyA));
+  CHECK(is_ssh_public_key("ecdsa-sha2-nistp256 AAAA"));
+  CHECK(is_ssh_public_key("sk-ssh-ed25519@openssh.com AAAA"));
+  CHECK_FALSE(is_ssh_public_key("~/.ssh/id_ed25519.pub"));
+  CHECK_FALSE(is_ssh_public_key("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+  CHECK_FALSE(is_ssh_public_key(""));
+}
+
 TEST_CASE("signature: each check state maps to its reason code", "[signature]") {
   FakeRepo repo{yaml(kKeyA)};
   EventFactory f;

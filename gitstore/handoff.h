@@ -1,0 +1,40 @@
+// `handoff`: the handoff computed rather than typed. From merge-base(base, commit): the commits
+// and files since the base branch and the patch id; the evidence recorded on that commit; the
+// branch it is on, pushed to the remote first so that reviewers and CI in other clones can
+// fetch it. The task goes to in_review.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/event.h"
+#include "gitstore/queue.h"
+
+namespace agentq {
+
+// What the person handing off says; the rest is computed.
+struct HandoffRequest {
+  std::string task;
+  std::string commit = "HEAD";  // a revision
+  std::string branch;           // empty: the claim's, else the checked-out branch, else the lane's
+  std::string risks, next;
+  std::string root_cause, owning_file, proof_command;  // for defects
+};
+
+struct Handoff {
+  Event event;                         // as computed (the written one is `written.event`)
+  Written written;
+  std::vector<std::string> reviewers;  // the roles the changed files route to
+  bool dependencies_done = false;
+};
+
+// Computes the handoff event (`event_id` may be empty), pushes its branch to the remote unless
+// `offline` or the remote is not configured, and writes it. In this order: UNKNOWN_TASK, the
+// commit, USAGE for a branch that is the base or release branch (only merge and promote move
+// those), NOT_BASED_ON_BASE when the commit shares no history with base, REMOTE_UNREACHABLE
+// when the push fails, then the write's own errors.
+Result<Handoff> hand_off(Queue& q, const std::string& actor, const std::string& event_id, const HandoffRequest& r,
+                         bool offline);
+
+}  // namespace agentq
