@@ -71,7 +71,7 @@ int run_tick(Invocation& in) {
   Queue* q = &in.queue();
   const Definitions& d = q->defs();
   const QueueState& s = q->state();
-  const Tick t = take_tick(*q, now_ms());
+  const Tick t = take_tick(*q, ctx.env().now_ms());
   if (!t.not_saved.empty()) ctx.out.warn("cannot remember this tick: " + t.not_saved);
 
   if (ctx.out.json_mode) {
@@ -111,7 +111,7 @@ int run_prune_stale(Invocation& in) {
     if (auto st = in.become_writer(); !st) return ctx.out.error(st.error());
     actor = in.actor();
   }
-  const auto outcomes = prune_stale(*q, actor, now_ms(), dry);
+  const auto outcomes = prune_stale(*q, actor, ctx.env().now_ms(), dry);
   json list = json::array();
   std::optional<Error> first_error;
   for (const PruneOutcome& o : outcomes) {

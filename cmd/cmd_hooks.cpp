@@ -59,7 +59,7 @@ int hook_pre_push(Context& ctx, const std::vector<std::string>& args) {
   std::vector<RefChange> changes;
   for (const auto& w : read_lines())
     if (w.size() >= 4) changes.push_back({w[2], hook_object_id(w[3]), hook_object_id(w[1])});
-  auto v = judge_pre_push(remote, changes);
+  auto v = judge_pre_push(ctx.env(), remote, changes);
   if (!v) return ctx.out.error(v.error());
   if (!v->guarded) return 0;
   return report(ctx, "pre-push", "the push to " + (remote.empty() ? std::string("the remote") : remote), *v,
@@ -70,7 +70,7 @@ int hook_pre_push(Context& ctx, const std::vector<std::string>& args) {
 }
 
 int hook_pre_merge_commit(Context& ctx) {
-  auto v = judge_pre_merge_commit();
+  auto v = judge_pre_merge_commit(ctx.env());
   if (!v) return ctx.out.error(v.error());
   if (!v->guarded) return 0;
   return report(ctx, "pre-merge-commit", "this merge into " + v->base, *v,
@@ -81,7 +81,7 @@ int hook_pre_merge_commit(Context& ctx) {
 
 int hook_reference_transaction(Context& ctx, const std::vector<std::string>& args) {
   if (args.empty() || args[0] != "prepared") return 0;  // judged once, before anything is committed
-  auto v = judge_reference_transaction(old_new_ref_lines());
+  auto v = judge_reference_transaction(ctx.env(), old_new_ref_lines());
   if (!v) return ctx.out.error(v.error());
   if (v->ok()) return report(ctx, "reference-transaction", "", *v, {});
   const std::string branch = v->refused_ref.substr(std::string("refs/heads/").size());
@@ -105,7 +105,7 @@ int hook_reference_transaction(Context& ctx, const std::vector<std::string>& arg
 }
 
 int hook_pre_receive(Context& ctx) {
-  auto v = judge_pre_receive(old_new_ref_lines());
+  auto v = judge_pre_receive(ctx.env(), old_new_ref_lines());
   if (!v) return ctx.out.error(v.error());
   if (!v->guarded) return 0;
   return report(ctx, "pre-receive", "the push (nothing was updated)", *v,

@@ -21,7 +21,7 @@ int run_stats(Invocation& in) {
   if (in.has("since")) {
     auto d = parse_duration(in.str("since"));
     if (!d) return ctx.out.error(Error::usage("--since takes a duration like 7d, 24h or 30m"));
-    since = now_ms() - *d;
+    since = ctx.env().now_ms() - *d;
   }
   Queue* q = &in.queue();
   const Stats st = compute_stats(q->entries(), q->state(), q->defs(), since);

@@ -133,7 +133,7 @@ int run_run(Invocation& in) {
   }
   ++cp.invocation;
 
-  auto env = stage_environment(out_dir, cp.invocation, queue, cp.run_id);
+  auto env = stage_environment(ctx.env(), out_dir, cp.invocation, queue, cp.run_id);
   orch::Report report = orch::run_invocation(cp, *env, resume);
   json doc = orch::report_json(report);
   Status written = write_file_atomic(out_dir + "/" + orch::kReportFile, doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");

@@ -9,9 +9,9 @@
 namespace agentq::cli {
 namespace {
 
-std::string age_since(const std::string& at) {
+std::string age_since(const std::string& at, Millis now) {
   auto t = parse_rfc3339(at);
-  return t ? format_age(now_ms() - *t) : "?";
+  return t ? format_age(now - *t) : "?";
 }
 
 }  // namespace
@@ -23,7 +23,8 @@ int run_status(Invocation& in) {
   const QueueState& s = q->state();
   const std::string role = in.str("role");
   if (!role.empty() && !d.role(role)) return ctx.out.error(Error::unknown_role(role));
-  StatusBoard board = status_board(s, d, role, now_ms());
+  const Millis now = ctx.env().now_ms();
+  StatusBoard board = status_board(s, d, role, now);
   auto& counts = board.counts;
   const auto& ready = board.ready;
 
@@ -106,9 +107,9 @@ int run_status(Invocation& in) {
       if (st == TaskStatus::blocked)
         line += ts.blocked_reason + (ts.blocked_by.empty() ? "" : " (blocked by " + ts.blocked_by + ")");
       else if (st == TaskStatus::in_progress)
-        line += pad(age_since(ts.claimed_at), 8) + pad("idle " + age_since(ts.last_activity), 12) + t.title;
+        line += pad(age_since(ts.claimed_at, now), 8) + pad("idle " + age_since(ts.last_activity, now), 12) + t.title;
       else
-        line += pad(age_since(ts.last_activity), 8) + t.title;
+        line += pad(age_since(ts.last_activity, now), 8) + t.title;
       ctx.out.line(line);
     }
   };

@@ -199,7 +199,7 @@ Status open_needs(Invocation& in) {
     if (!id.empty() && !valid_name(id)) return fail(Error::usage("--event-id must be 1-100 characters of [A-Za-z0-9._-]"));
     in.event_id_ = id;
   }
-  auto q = Queue::open();
+  auto q = Queue::open(in.ctx.env());
   if (!q) return fail(q.error());
   in.queue_.emplace(std::move(*q));
   if (c.needs == Needs::repo) return {};
@@ -245,6 +245,9 @@ int run_command(Context& ctx, const Command& c, const std::vector<std::string>& 
     if (auto st = check_choices(in, "--" + o.name, o.name, o.choices); !st) return ctx.out.error(st.error());
   for (const ArgSpec& a : c.args)
     if (auto st = check_choices(in, a.name, a.name, a.choices); !st) return ctx.out.error(st.error());
+  auto env = Env::from_environment();
+  if (!env) return ctx.out.error(env.error());
+  ctx.environment = std::move(*env);
   if (auto st = open_needs(in); !st) return ctx.out.error(st.error());
   return c.run(in);
 }
@@ -342,7 +345,7 @@ std::vector<long> Invocation::nums(const std::string& name) const {
 
 Status Invocation::become_writer(bool with_actor) {
   if (!queue_) {
-    auto q = Queue::open();
+    auto q = Queue::open(ctx.env());
     if (!q) return ::agentq::fail(q.error());
     queue_.emplace(std::move(*q));
     AGENTQ_TRY(queue_->load());

@@ -118,8 +118,9 @@ std::string troff_synopsis(const std::string& synopsis) {
   return out;
 }
 
+// Completion must not fail on a mistyped AGENTQ_* setting: it reads definitions only.
 Result<std::shared_ptr<const Definitions>> head_definitions() {
-  auto q = Queue::open();
+  auto q = Queue::open(Env::standard());
   if (!q) return fail(q.error());
   auto head = q->repo().resolve_commit("HEAD");
   if (!head) return fail(head.error());

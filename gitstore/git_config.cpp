@@ -35,7 +35,7 @@ Status set_worktree_config(const Repo& repo, const std::string& path, const std:
 
 Result<std::string> resolve_actor(const Repo& repo, const std::string& flag) {
   if (!flag.empty()) return flag;
-  if (auto e = env("AGENTQ_ACTOR")) return *e;
+  if (const auto& e = repo.env().settings().actor) return *e;
   auto cfg = git_config_get(repo, "agentq.actor");
   if (!cfg) return fail(cfg.error());
   return cfg->value_or("");

@@ -119,8 +119,8 @@ void judge_notes(Queue& q, const RefChange& c, HookVerdict& v) {
 
 // Loads the queue as an update would leave it: the log at `log_tip`, base at `base_tip`
 // (empty: the refs as they are).
-Result<Queue> load_state(const std::string& log_tip, const std::string& base_tip) {
-  auto q = Queue::open();
+Result<Queue> load_state(Env& env, const std::string& log_tip, const std::string& base_tip) {
+  auto q = Queue::open(env);
   if (!q) return fail(q.error());
   q->set_cache_writes(false);  // hooks write nothing (pre-receive runs in quarantine)
   LoadOptions o;
@@ -137,14 +137,14 @@ std::string hook_object_id(const std::string& id) {
   return id.empty() || id.find_first_not_of('0') == std::string::npos ? std::string() : id;
 }
 
-Result<HookVerdict> judge_pre_push(const std::string& remote, const std::vector<RefChange>& changes) {
+Result<HookVerdict> judge_pre_push(Env& env, const std::string& remote, const std::vector<RefChange>& changes) {
   std::map<std::string, RefChange> by_ref;
   for (const RefChange& c : changes) by_ref[c.ref] = c;
   const auto log = by_ref.find(kLogRef);
   const std::string log_new = log != by_ref.end() ? log->second.new_id : "";
   HookVerdict v;
   // The log as pushed (one load in the common case, a write publishing log and notes).
-  auto first = load_state(log_new, "");
+  auto first = load_state(env, log_new, "");
   if (!first && first.error().code == Code::NO_QUEUE) return v;  // no queue here: nothing to guard
   if (!first) return fail(first.error());
   const std::string base_ref = "refs/heads/" + first->state().base;
@@ -158,7 +158,7 @@ Result<HookVerdict> judge_pre_push(const std::string& remote, const std::vector<
   // ...and base as pushed, when the push moves it: judge the state the push leaves on the remote.
   Result<Queue> q = std::move(first);
   if (base != by_ref.end() && !base->second.new_id.empty() && base->second.new_id != q->base_tip()) {
-    q = load_state(log_new, base->second.new_id);
+    q = load_state(env, log_new, base->second.new_id);
     if (!q) return fail(q.error());
   }
   if (log != by_ref.end()) judge_log(*q, log->second, v);
@@ -174,9 +174,9 @@ Result<HookVerdict> judge_pre_push(const std::string& remote, const std::vector<
   return v;
 }
 
-Result<HookVerdict> judge_pre_merge_commit() {
+Result<HookVerdict> judge_pre_merge_commit(Env& env) {
   HookVerdict v;
-  auto q = Queue::open();
+  auto q = Queue::open(env);
   if (!q) return fail(q.error());
   if (!q->log_tip()) return v;
   AGENTQ_TRY(q->load(LoadOptions{}));
@@ -203,9 +203,9 @@ Result<HookVerdict> judge_pre_merge_commit() {
   return v;
 }
 
-Result<HookVerdict> judge_reference_transaction(const std::vector<RefChange>& changes) {
+Result<HookVerdict> judge_reference_transaction(Env& env, const std::vector<RefChange>& changes) {
   HookVerdict v;
-  auto q = Queue::open();
+  auto q = Queue::open(env);
   if (!q) return fail(q.error());
   if (!q->log_tip()) return v;
   AGENTQ_TRY(q->load(LoadOptions{}));
@@ -234,13 +234,13 @@ Result<HookVerdict> judge_reference_transaction(const std::vector<RefChange>& ch
   return v;
 }
 
-Result<HookVerdict> judge_pre_receive(const std::vector<RefChange>& changes) {
+Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& changes) {
   std::map<std::string, RefChange> by_ref;
   for (const RefChange& c : changes) by_ref[c.ref] = c;
   const auto log = by_ref.find(kLogRef), notes = by_ref.find(kNotesRef);
   const bool log_pushed = log != by_ref.end() && !log->second.new_id.empty();
   HookVerdict v;
-  auto first = Queue::open();
+  auto first = Queue::open(env);
   if (!first) return fail(first.error());
   if (!first->log_tip() && !log_pushed) {
     // No queue on this origin, and none arriving: nothing to guard but the log itself.
@@ -251,7 +251,7 @@ Result<HookVerdict> judge_pre_receive(const std::vector<RefChange>& changes) {
     return v;
   }
   // The log as it will be; then base as pushed, when the push moves it.
-  Result<Queue> q = load_state(log_pushed ? log->second.new_id : "", "");
+  Result<Queue> q = load_state(env, log_pushed ? log->second.new_id : "", "");
   if (!q) return fail(q.error());
   const std::string base_ref = "refs/heads/" + q->state().base;
   const std::string release = q->defs().policy.release;
@@ -267,7 +267,7 @@ Result<HookVerdict> judge_pre_receive(const std::vector<RefChange>& changes) {
     return v;
   }
   if (base != by_ref.end() && base->second.new_id != q->base_tip()) {
-    q = load_state(log_pushed ? log->second.new_id : "", base->second.new_id);
+    q = load_state(env, log_pushed ? log->second.new_id : "", base->second.new_id);
     if (!q) return fail(q.error());
   }
   if (log != by_ref.end()) judge_log(*q, log->second, v);

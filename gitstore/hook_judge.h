@@ -8,8 +8,9 @@
 // - refs/agent-queue/log: fast-forward only, and no new event illegal under replay (the same
 //   Queue::load the validator runs, so signature checks apply the day they land there);
 // - refs/notes/agentq (pre-receive): the notes agree with the log.
-// Hooks only read: pre-receive runs with the pushed objects in quarantine, and Repo::open
-// honours GIT_OBJECT_DIRECTORY and the alternates git sets for it. Rendering (and the next
+// Each judge opens the repository with `env` (its clock and settings). Hooks only read:
+// pre-receive runs with the pushed objects in quarantine, and Repo::open honours
+// GIT_OBJECT_DIRECTORY and the alternates git sets for it. Rendering (and the next
 // steps a refusal suggests) is the caller's.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gitstore/env.h"
 
 namespace agentq {
 
@@ -43,12 +45,12 @@ struct HookVerdict {
 std::string hook_object_id(const std::string& id);
 
 // pre-push REMOTE: `changes` name refs on the remote (the third and fourth fields of git's lines).
-Result<HookVerdict> judge_pre_push(const std::string& remote, const std::vector<RefChange>& changes);
+Result<HookVerdict> judge_pre_push(Env& env, const std::string& remote, const std::vector<RefChange>& changes);
 // pre-merge-commit: the commits git is merging (GITHEAD_<id>, or MERGE_HEAD) into the branch.
-Result<HookVerdict> judge_pre_merge_commit();
+Result<HookVerdict> judge_pre_merge_commit(Env& env);
 // reference-transaction prepared.
-Result<HookVerdict> judge_reference_transaction(const std::vector<RefChange>& changes);
+Result<HookVerdict> judge_reference_transaction(Env& env, const std::vector<RefChange>& changes);
 // pre-receive on origin.
-Result<HookVerdict> judge_pre_receive(const std::vector<RefChange>& changes);
+Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& changes);
 
 }  // namespace agentq

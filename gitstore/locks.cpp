@@ -17,9 +17,6 @@
 namespace agentq {
 namespace {
 
-constexpr long kDefaultGraceMs = 10 * 1000;
-constexpr long kMaxGraceMs = 24L * 3600 * 1000;
-
 bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 bool all_digits(const char* s) {
@@ -130,10 +127,8 @@ std::string remove_hint(const std::string& path) {
 
 }  // namespace
 
-Result<std::chrono::milliseconds> stale_lock_grace() {
-  auto ms = env_int("AGENTQ_STALE_LOCK_MS", kDefaultGraceMs, 0, kMaxGraceMs);
-  if (!ms) return fail(ms.error());
-  return std::chrono::milliseconds(*ms);
+std::chrono::milliseconds stale_lock_grace(const Env& env) {
+  return std::chrono::milliseconds(env.settings().stale_lock_ms);
 }
 
 bool owned_ref(const std::string& ref) {
@@ -152,8 +147,7 @@ bool owned_ref(const std::string& ref) {
 }
 
 Result<LockCheck> clear_stale_lock(const Repo& repo, const std::string& lock) {
-  auto grace = stale_lock_grace();
-  if (!grace) return fail(grace.error());
+  const auto grace = stale_lock_grace(repo.env());
   std::error_code ec;
   const std::filesystem::path abs = std::filesystem::absolute(lock, ec).lexically_normal();
   const std::string path = ec ? lock : abs.string();
@@ -168,7 +162,7 @@ Result<LockCheck> clear_stale_lock(const Repo& repo, const std::string& lock) {
   const long long age = age_ms_of(st);
   const std::string name = locked_name(repo, abs);
   const bool owned = S_ISREG(st.st_mode) && starts_with(name, "refs/") && owned_ref(name);
-  if (age < grace->count()) {
+  if (age < grace.count()) {
     c.outcome = LockCheck::Outcome::busy;
     c.why = lock_error(path, path + " is in use (created " + format_age(age) + " ago): another git process holds " + describe(name),
                        remove_hint(path));

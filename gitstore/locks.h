@@ -24,9 +24,9 @@
 
 namespace agentq {
 
-// AGENTQ_STALE_LOCK_MS (default 10 s); USAGE when it is set to anything but a number of
-// milliseconds.
-Result<std::chrono::milliseconds> stale_lock_grace();
+// How old an owned lock must be before it counts as stale: AGENTQ_STALE_LOCK_MS (the Env's
+// stale_lock_ms, 10 s by default).
+std::chrono::milliseconds stale_lock_grace(const Env& env);
 
 // True for the refs git-agentq owns: refs/agent-queue/*, refs/notes/agentq*, and their
 // tracking refs refs/remotes/<remote>/agent-queue/*, refs/remotes/<remote>/notes/agentq*.

@@ -174,7 +174,7 @@ Result<NotesUpdate> update_notes(Repo& repo, const std::string& log_tip, bool fo
     // Lost: another writer moved the notes; the result is deterministic, so re-read and rebuild.
     return *cas == CasOutcome::moved ? std::optional<NotesUpdate>(*built) : std::nullopt;
   };
-  return with_retries<NotesUpdate>(retry_policy(), attempt,
+  return with_retries<NotesUpdate>(retry_policy(repo.env()), attempt,
                                    Error(Code::NON_FAST_FORWARD, std::string(notes_ref) + " keeps moving; try again"));
 }
 

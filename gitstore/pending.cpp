@@ -89,7 +89,7 @@ Status trim_pending(Repo& repo, const std::string& ref, const std::string& seen)
     if (!cas) return fail(cas.error());
     return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
   };
-  auto done = with_retries<bool>(retry_policy(), attempt,
+  auto done = with_retries<bool>(retry_policy(repo.env()), attempt,
                                  Error(Code::NON_FAST_FORWARD, ref + " kept moving while sync trimmed it", {},
                                        "run 'git agentq sync' again"));
   if (!done) return fail(done.error());
@@ -125,7 +125,7 @@ Result<std::vector<std::string>> hand_over_pending(Repo& repo, const std::vector
       if (!cas) return fail(cas.error());
       return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
     };
-    auto done = with_retries<bool>(retry_policy(), attempt,
+    auto done = with_retries<bool>(retry_policy(repo.env()), attempt,
                                    Error(Code::NON_FAST_FORWARD, ref + " kept moving", {}, "run 'git agentq sync' again"));
     if (!done) return fail(done.error());
   }
@@ -145,7 +145,7 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
     if (!pending) return fail(pending.error());
     QueueState trial = state;
     apply_pending(trial, *pending, *view);
-    e.at = now_rfc3339();
+    e.at = repo->env().now_rfc3339();
     e.defs = view->base_tip();
     if (prepare) AGENTQ_TRY(prepare(e, trial, *defs));
     // Pending events are signed too (so `git verify-commit` works on them); sync re-creates
@@ -174,7 +174,7 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
     w.pending = true;
     return std::optional<Written>(std::move(w));
   };
-  const RetryPolicy p = retry_policy();
+  const RetryPolicy p = retry_policy(repo->env());
   return with_retries<Written>(
       p, attempt,
       Error(Code::NON_FAST_FORWARD, ref + " kept moving under " + std::to_string(p.attempts) + " attempts to write", {},

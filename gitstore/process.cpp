@@ -52,7 +52,7 @@ std::vector<std::string> build_env(const ProcessSpec& spec) {
   return env;
 }
 
-long now_ms() {
+long steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
@@ -78,7 +78,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  const long start = now_ms();
+  const long start = steady_ms();
   pid_t pid = fork();
   if (pid < 0) {
     const int e = errno;
@@ -135,14 +135,14 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
     if (in_w.fd >= 0) { idx_in = n; fds[n++] = {in_w.fd, POLLOUT, 0}; }
     int wait = -1;
     if (spec.timeout_ms > 0) {
-      long left = spec.timeout_ms - (now_ms() - start);
-      if (killed) left = kill_at - now_ms();
+      long left = spec.timeout_ms - (steady_ms() - start);
+      if (killed) left = kill_at - steady_ms();
       if (left <= 0) {
         if (!killed) {
           res.timed_out = true;
           kill(-pid, SIGTERM);
           killed = true;
-          kill_at = now_ms() + 2000;
+          kill_at = steady_ms() + 2000;
           continue;
         }
         kill(-pid, SIGKILL);
@@ -181,7 +181,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
       pid_t w = waitpid(pid, &status, WNOHANG);
       if (w == pid || (w < 0 && errno != EINTR)) break;
       const long deadline = killed ? kill_at : start + spec.timeout_ms;
-      if (w == 0 && now_ms() >= deadline) {
+      if (w == 0 && steady_ms() >= deadline) {
         res.timed_out = true;
         kill(-pid, SIGKILL);
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -196,7 +196,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   }
   // The child may have left descendants holding the group; a timed-out run kills them all.
   if (res.timed_out) kill(-pid, SIGKILL);
-  res.duration_ms = now_ms() - start;
+  res.duration_ms = steady_ms() - start;
   if (!res.started) {
     res.exit_code = 127;
     res.spawn_errno = exec_errno;

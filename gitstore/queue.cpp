@@ -15,16 +15,16 @@ Queue::Queue(Queue&&) noexcept = default;
 Queue& Queue::operator=(Queue&&) noexcept = default;
 Queue::~Queue() = default;
 
-Result<Queue> Queue::open() {
-  auto repo = Repo::open();
+Result<Queue> Queue::open(Env& env) {
+  auto repo = Repo::open(env);
   if (!repo) return fail(repo.error());
   Queue q;
   q.impl_->repo.emplace(std::move(*repo));
   return q;
 }
 
-Result<Queue> Queue::open_at(const std::string& path) {
-  auto repo = Repo::open_at(path);
+Result<Queue> Queue::open_at(const std::string& path, Env& env) {
+  auto repo = Repo::open_at(path, env);
   if (!repo) return fail(repo.error());
   Queue q;
   q.impl_->repo.emplace(std::move(*repo));
@@ -224,7 +224,7 @@ Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>&
       return fail(Error(Code::NO_QUEUE, std::string(kLogRef) + " disappeared", {}, "run 'git agentq init'"));
     if (tip) AGENTQ_TRY(advance_to(*tip));
     // Gather what the judgement needs, judge once, then sign and write.
-    e.at = now_rfc3339();
+    e.at = repo->env().now_rfc3339();
     e.defs = view->base_tip();
     if (prepare) AGENTQ_TRY(prepare(e, state, *defs));
     auto admitted = admit(*this, state, e, true);
@@ -250,7 +250,7 @@ Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>&
     }
     return std::optional<Written>(std::move(w));
   };
-  const RetryPolicy p = retry_policy();
+  const RetryPolicy p = retry_policy(repo->env());
   return with_retries<Written>(p, attempt,
                                Error(Code::NON_FAST_FORWARD,
                                      std::string(kLogRef) + " kept moving under " + std::to_string(p.attempts) +

@@ -73,9 +73,9 @@ std::string pending_ref(const std::string& actor);
 class Queue {
  public:
   // Opens the repository (see Repo::open). Reads nothing else yet.
-  static Result<Queue> open();
+  static Result<Queue> open(Env& env);
   // Opens the repository at `path` (discovery from there, ignoring the environment).
-  static Result<Queue> open_at(const std::string& path);
+  static Result<Queue> open_at(const std::string& path, Env& env = Env::standard());
 
   Queue(Queue&&) noexcept;
   Queue& operator=(Queue&&) noexcept;

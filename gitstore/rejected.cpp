@@ -31,7 +31,7 @@ json record(const Repo& repo, const RejectedEvent& r, const std::string& remote,
   j["source"] = r.source;
   j["remote"] = remote;
   j["remote_tip"] = remote_tip;
-  j["rejected_at"] = now_rfc3339();
+  j["rejected_at"] = repo.env().now_rfc3339();
   json files = json::object();
   if (auto attachments = read_attachments(repo, r.commit))
     for (const Attachment& a : *attachments) files[a.path] = a.data;

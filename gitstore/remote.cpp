@@ -20,15 +20,8 @@ constexpr const char* kQueueNamespacePrefix = "refs/agent-queue/";
 constexpr const char* kNotesPrefix = "refs/notes/";
 
 // A hung ssh or a dead server must not hang an agent forever, but a first fetch of a large
-// base branch can legitimately take minutes.
-constexpr int kDefaultTimeoutMs = 10 * 60 * 1000;
-
-// AGENTQ_REMOTE_TIMEOUT, in seconds.
-Result<int> remote_timeout_ms() {
-  auto s = env_int("AGENTQ_REMOTE_TIMEOUT", kDefaultTimeoutMs / 1000, 1, 24L * 3600);
-  if (!s) return fail(s.error());
-  return static_cast<int>(*s * 1000);
-}
+// base branch can legitimately take minutes: AGENTQ_REMOTE_TIMEOUT, 10 minutes by default.
+int remote_timeout_ms(const Repo& repo) { return static_cast<int>(repo.env().settings().remote_timeout_ms); }
 
 std::string run_dir(const Repo& repo) { return repo.workdir().empty() ? repo.git_dir() : repo.workdir(); }
 
@@ -41,9 +34,7 @@ Result<ProcessResult> run_transport(const Repo& repo, const std::vector<std::str
   // language: they are classified below and shown to the user.
   spec.env = {{"GIT_TERMINAL_PROMPT", "0"}, {"LC_ALL", "C"}};
   spec.unset_env = {"LANGUAGE"};
-  auto timeout = remote_timeout_ms();
-  if (!timeout) return fail(timeout.error());
-  spec.timeout_ms = *timeout;
+  spec.timeout_ms = remote_timeout_ms(repo);
   return run_process(spec);
 }
 
@@ -96,9 +87,7 @@ Error transport_error(const Repo& repo, const std::string& remote, const std::st
   const std::string who = describe(repo, remote);
   if (r.timed_out)
     return Error(Code::REMOTE_UNREACHABLE,
-                 // run_transport read the timeout already: it is well-formed here
-                 "git " + verb + " " + who + " timed out after " +
-                     std::to_string(remote_timeout_ms().value_or(kDefaultTimeoutMs) / 1000) + "s",
+                 "git " + verb + " " + who + " timed out after " + std::to_string(remote_timeout_ms(repo) / 1000) + "s",
                  {},
                  verb == "push" ? "the push may or may not have landed: 'git agentq sync' finds out (events are idempotent)"
                                 : "check the network; write with --offline meanwhile and run 'git agentq sync' later");
@@ -221,9 +210,7 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
   bool with_base = !base.empty();
   // Another fetch of this repository may hold a tracking ref for a moment; a dead one holds it
   // until its lock is old enough to be cleared (gitstore/locks.h says which locks ever are).
-  auto grace = stale_lock_grace();
-  if (!grace) return fail(grace.error());
-  const auto give_up = std::chrono::steady_clock::now() + *grace + std::chrono::seconds(3);
+  const auto give_up = std::chrono::steady_clock::now() + stale_lock_grace(repo.env()) + std::chrono::seconds(3);
   std::optional<Error> in_the_way;  // the last lock found busy
   for (int attempt = 0;; ++attempt) {
     std::vector<std::string> args = {"fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
@@ -258,7 +245,7 @@ Result<RemoteRefs> fetch_queue(Repo& repo, const std::string& remote, const std:
         if (check->outcome == LockCheck::Outcome::busy) in_the_way = check->why;
       }
       if (std::chrono::steady_clock::now() < give_up) {
-        sleep_ms(random_between(10, std::min(500L, 10L << std::min(attempt, 6))));
+        repo.env().sleep_ms(repo.env().random_between(10, std::min(500L, 10L << std::min(attempt, 6))));
         continue;
       }
       if (in_the_way) {

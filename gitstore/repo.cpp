@@ -16,7 +16,7 @@ Repo& Repo::operator=(Repo&&) noexcept = default;
 Repo::~Repo() = default;
 
 
-Result<Repo> Repo::open() {
+Result<Repo> Repo::open(Env& env) {
   git::ensure_init();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
@@ -26,10 +26,11 @@ Result<Repo> Repo::open() {
   if (rc < 0) return fail(git::last_error("cannot open the repository", Code::NOT_A_REPO));
   Repo r;
   r.impl_->repo.reset(raw);
+  r.env_ = &env;
   return r;
 }
 
-Result<Repo> Repo::open_at(const std::string& path) {
+Result<Repo> Repo::open_at(const std::string& path, Env& env) {
   git::ensure_init();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
@@ -38,6 +39,7 @@ Result<Repo> Repo::open_at(const std::string& path) {
   if (rc < 0) return fail(git::last_error("cannot open " + path, Code::NOT_A_REPO));
   Repo r;
   r.impl_->repo.reset(raw);
+  r.env_ = &env;
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gitstore/env.h"
 
 typedef struct git_repository git_repository;
 
@@ -17,14 +18,16 @@ namespace agentq {
 
 class Repo {
  public:
-  static Result<Repo> open();
+  // `env` (the clock, waits and settings everything below asks for) must outlive the Repo.
+  static Result<Repo> open(Env& env);
   // Discovery from `path` (ignores the environment): benchmarks and tools.
-  static Result<Repo> open_at(const std::string& path);
+  static Result<Repo> open_at(const std::string& path, Env& env = Env::standard());
 
   Repo(Repo&&) noexcept;
   Repo& operator=(Repo&&) noexcept;
   ~Repo();
 
+  Env& env() const { return *env_; }
   std::string git_dir() const;     // this worktree's git dir, with a trailing slash
   std::string common_dir() const;  // shared by every worktree, with a trailing slash
   std::string workdir() const;     // empty for a bare repository
@@ -62,6 +65,7 @@ class Repo {
   Repo();
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  Env* env_ = nullptr;
 };
 
 }  // namespace agentq

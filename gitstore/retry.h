@@ -1,25 +1,28 @@
 // One retry policy for every write that can lose a race (a compare-and-swap of a local ref, an
 // atomic push with leases): a bounded number of attempts, each lost one followed by a
 // full-jitter wait, uniform in [0, min(cap, base * 2^attempt)], so writers that lost to the
-// same winner spread out instead of racing again in step. AGENTQ_SYNC_ATTEMPTS sets the number
-// of attempts for all of them.
+// same winner spread out instead of racing again in step. AGENTQ_SYNC_ATTEMPTS (the Env's
+// sync_attempts) sets the number of attempts for all of them.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "core/error.h"
+#include "gitstore/env.h"
 
 namespace agentq {
 
 struct RetryPolicy {
+  explicit RetryPolicy(Env& e) : env(&e) {}
+  Env* env;  // waits with its clock and randomness
   int attempts = 24;
   long base_ms = 5;
   long cap_ms = 1000;
 };
 
-// The policy, with AGENTQ_SYNC_ATTEMPTS applied (1..1000).
-RetryPolicy retry_policy();
+// The policy, with the Env's sync_attempts.
+RetryPolicy retry_policy(Env& env);
 
 // Sleeps after lost attempt `attempt` (0-based).
 void back_off(const RetryPolicy& p, int attempt);

@@ -40,7 +40,7 @@ Result<std::optional<std::string>> save_uncommitted(const Repo& repo, const std:
   auto diff = run({"diff", "--cached", "--binary", "--no-color", "--no-ext-diff", "HEAD"});
   if (!diff) return fail(diff.error());
   if (diff->out.empty()) return std::optional<std::string>();
-  std::string stamp = format_rfc3339(now_ms());
+  std::string stamp = format_rfc3339(repo.env().now_ms());
   for (char& c : stamp)
     if (c == ':') c = '-';
   std::string file = dir + "/" + label + "-" + stamp + ".patch";

@@ -18,8 +18,8 @@ std::string run_clip(const std::string& s) { return sanitize_utf8(s.substr(0, 20
 // The environment the state machine drives: real processes, files in OUT_DIR, the queue.
 class ProcessEnvironment : public orch::Environment {
  public:
-  ProcessEnvironment(std::string out_dir, int invocation, Queue* queue)
-      : out_dir_(std::move(out_dir)), invocation_(invocation), queue_(queue) {}
+  ProcessEnvironment(Env& env, std::string out_dir, int invocation, Queue* queue)
+      : env_(env), out_dir_(std::move(out_dir)), invocation_(invocation), queue_(queue) {}
 
   orch::AttemptOutcome run_stage(const orch::StageSpec& s, int attempt, const orch::RunOptions& o) override {
     ProcessSpec spec;
@@ -68,7 +68,7 @@ class ProcessEnvironment : public orch::Environment {
     return out;
   }
 
-  void sleep_ms(int64_t ms) override { agentq::sleep_ms(static_cast<long>(ms)); }
+  void sleep_ms(int64_t ms) override { env_.sleep_ms(static_cast<long>(ms)); }
 
   Status save_checkpoint(const orch::Checkpoint& c) override {
     return write_file_atomic(out_dir_ + "/" + orch::kCheckpointFile, orch::checkpoint_json(c).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
@@ -92,11 +92,12 @@ class ProcessEnvironment : public orch::Environment {
     return orch::gates_from_queue(queue_->state(), queue_->defs(), *t, facts);
   }
 
-  std::string now() override { return now_rfc3339(); }
+  std::string now() override { return env_.now_rfc3339(); }
 
   void set_run_id(std::string id) { run_id_ = std::move(id); }
 
  private:
+  Env& env_;
   std::string out_dir_;
   int invocation_;
   Queue* queue_;
@@ -105,11 +106,11 @@ class ProcessEnvironment : public orch::Environment {
 
 }  // namespace
 
-std::unique_ptr<orch::Environment> stage_environment(const std::string& out_dir, int invocation, Queue* queue,
+std::unique_ptr<orch::Environment> stage_environment(Env& env, const std::string& out_dir, int invocation, Queue* queue,
                                                      const std::string& run_id) {
-  auto env = std::make_unique<ProcessEnvironment>(out_dir, invocation, queue);
-  env->set_run_id(run_id);
-  return env;
+  auto stages = std::make_unique<ProcessEnvironment>(env, out_dir, invocation, queue);
+  stages->set_run_id(run_id);
+  return stages;
 }
 
 // With --task: the gates and the run become events on the queue, with ids derived from the run

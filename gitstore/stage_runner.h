@@ -33,9 +33,9 @@ struct OpenedRun {
 Result<OpenedRun> open_run(const std::string& out_dir, const orch::RunOptions& given, const std::vector<std::string>& groups,
                            bool resume, const GivenGates& gates);
 
-// The environment one invocation of run drives. `queue` (null without --task) supplies the
-// gates and must outlive it.
-std::unique_ptr<orch::Environment> stage_environment(const std::string& out_dir, int invocation, Queue* queue,
+// The environment one invocation of run drives: its clock and waits are `env`'s. `queue` (null
+// without --task) supplies the gates; both must outlive it.
+std::unique_ptr<orch::Environment> stage_environment(Env& env, const std::string& out_dir, int invocation, Queue* queue,
                                                      const std::string& run_id);
 
 // With --task: the gates and the run become events on the queue, with ids derived from the run

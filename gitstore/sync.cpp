@@ -120,7 +120,7 @@ Status settle_local_log(Repo& repo, const std::optional<std::string>& seen, cons
     if (!cas) return fail(cas.error());
     return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
   };
-  auto done = with_retries<bool>(retry_policy(), attempt,
+  auto done = with_retries<bool>(retry_policy(repo.env()), attempt,
                                  Error(Code::NON_FAST_FORWARD, std::string(kLogRef) + " kept moving while it was being updated",
                                        {}, "run 'git agentq sync'"));
   if (!done) return fail(done.error());
@@ -138,7 +138,7 @@ Status adopt_notes(Repo& repo, const std::optional<std::string>& notes) {
     if (!cas) return fail(cas.error());
     return *cas == CasOutcome::moved ? std::optional<bool>(true) : std::nullopt;
   };
-  auto done = with_retries<bool>(retry_policy(), attempt,
+  auto done = with_retries<bool>(retry_policy(repo.env()), attempt,
                                  Error(Code::NON_FAST_FORWARD, std::string(kNotesRef) + " kept moving", {}, "run 'git agentq sync'"));
   if (!done) return fail(done.error());
   return {};
@@ -208,7 +208,7 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
   }
   if (fresh) {
     Event& e = fresh->event;
-    e.at = now_rfc3339();
+    e.at = q.repo->env().now_rfc3339();
     e.defs = q.view->base_tip();
     if (*fresh->prepare) AGENTQ_TRY((*fresh->prepare)(e, s, *q.defs));
     auto admitted = admit(q, s, e, true);
@@ -427,7 +427,7 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
     w.remote = remote;
     return std::optional<Written>(std::move(w));
   };
-  const RetryPolicy p = retry_policy();
+  const RetryPolicy p = retry_policy(repo->env());
   return with_retries<Written>(p, attempt,
                                Error(Code::NON_FAST_FORWARD,
                                      remote + " kept moving: every one of " + std::to_string(p.attempts) +
@@ -515,7 +515,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     }
     return std::optional<SyncReport>(std::move(report));
   };
-  const RetryPolicy p = retry_policy();
+  const RetryPolicy p = retry_policy(repo->env());
   return with_retries<SyncReport>(
       p, attempt,
       Error(Code::NON_FAST_FORWARD,

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,7 +13,6 @@
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <thread>
 
 extern char** environ;
 
@@ -31,16 +29,6 @@ std::mt19937_64& rng() {
 }
 
 }  // namespace
-
-Millis now_ms() {
-  if (auto fake = env("AGENTQ_NOW")) {
-    if (auto t = parse_rfc3339(*fake)) return *t;
-  }
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string now_rfc3339() { return format_rfc3339(now_ms()); }
 
 std::string new_uuid() {
   unsigned char b[16];
@@ -62,8 +50,6 @@ std::string new_uuid() {
 }
 
 long random_between(long lo, long hi) { return std::uniform_int_distribution<long>(lo, hi)(rng()); }
-
-void sleep_ms(long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);

@@ -1,5 +1,5 @@
-// The clock, randomness and environment seam. Tests steer time with AGENTQ_NOW (RFC 3339),
-// the way git's own tests steer GIT_COMMITTER_DATE.
+// The process's surroundings that are not a seam: random identifiers, environment variables and
+// files. The clock, waiting and the AGENTQ_* settings are the Env's (gitstore/env.h).
 #pragma once
 
 #include <optional>
@@ -7,20 +7,13 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/timeutil.h"
 
 namespace agentq {
 
-// Milliseconds since the epoch: AGENTQ_NOW when set, else the system clock.
-Millis now_ms();
-// now_ms() as RFC 3339 UTC with second precision.
-std::string now_rfc3339();
 // A random (version 4) UUID.
 std::string new_uuid();
-// A uniformly random integer in [lo, hi].
+// A uniformly random integer in [lo, hi] (unique names; the Env's random_between is the seam).
 long random_between(long lo, long hi);
-// Sleeps for `ms` milliseconds.
-void sleep_ms(long ms);
 
 std::optional<std::string> env(const char* name);
 // An integer setting from the environment: `fallback` when `name` is unset or empty, else its

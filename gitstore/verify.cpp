@@ -268,7 +268,7 @@ struct QueueVerifier::Impl {
       const std::string what = other_format ? "is in another version's format" : "failed its checksum";
       results.clear();
       texts.clear();
-      const std::string aside = ".corrupt-" + std::to_string(now_ms());
+      const std::string aside = ".corrupt-" + std::to_string(repo->env().now_ms());
       if (options.write_cache) {
         if (auto st = move_aside(path, aside); st)
           warnings.push_back("CACHE_CORRUPT: the signature cache " + what + "; moved it to " + path + aside +

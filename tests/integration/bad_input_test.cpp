@@ -191,14 +191,14 @@ TEST_CASE("bad input: a large attached log is capped, with the truncation noted"
   CHECK(attached.find("[truncated: 614400 bytes") != std::string::npos);
 }
 
-TEST_CASE("bad input: a malformed numeric setting in the environment is refused, not ignored", "[bad-input]") {
+TEST_CASE("bad input: a malformed setting in the environment is refused, not ignored", "[bad-input]") {
   Sandbox sb;
   const std::string origin = sb.make_origin();
   const std::string k = sb.clone(origin, "k");
   const std::string before = sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"});
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"AGENTQ_SYNC_ATTEMPTS", "lots"}, {"AGENTQ_SYNC_ATTEMPTS", "0"}, {"AGENTQ_REMOTE_TIMEOUT", "10s"},
-           {"AGENTQ_STALE_LOCK_MS", "-5"}}) {
+           {"AGENTQ_STALE_LOCK_MS", "-5"}, {"AGENTQ_NOW", "yesterday"}, {"AGENTQ_NOW", "2026-02-31T00:00:00Z"}}) {
     INFO(name << "=" << value);
     Run r = sb.aq(k, {"claim", "A-1", "--actor", "agent-a"}, {{name, value}});
     CHECK(r.code == 2);

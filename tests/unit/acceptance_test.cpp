@@ -5,7 +5,7 @@
 
 using namespace agentq;
 
-TEST_CASE("acceptance: only exit status 0 passes; timeouts and signals are recorded as the shell says", "[acceptance]") {
+TEST_CASE("acceptance: only exit status 0 passes, and timeouts and signals are recorded as the shell says", "[acceptance]") {
   CHECK(check_outcome(0, 0, false).pass);
   CHECK(check_outcome(0, 0, false).exit_code == 0);
   CHECK_FALSE(check_outcome(1, 0, false).pass);
