@@ -17,6 +17,7 @@ int run_check(Invocation&);
 int run_evidence(Invocation&);
 int run_handoff(Invocation&);
 int run_review(Invocation&);
+int run_refresh(Invocation&);
 int run_merge_ready(Invocation&);
 int run_merge(Invocation&);
 int run_git_check(Invocation&);
@@ -51,6 +52,7 @@ Status check_check(const Invocation&);
 Status check_evidence(const Invocation&);
 Status check_handoff(const Invocation&);
 Status check_review(const Invocation&);
+Status check_refresh(const Invocation&);
 Status check_merge_ready(const Invocation&);
 Status check_merge(const Invocation&);
 Status check_override(const Invocation&);
@@ -286,6 +288,20 @@ std::vector<Command> table() {
        .event_id = true,
        .run = run_review,
        .check = check_review});
+  add({.name = "refresh",
+       .summary = "rebase a handed-off task onto base, re-run its checks, hand it off again",
+       .synopsis = "refresh TASK [--timeout SEC] [--offline]",
+       .description = "After base moved: rebase the handed-off commits onto the tip of the base branch (in a scratch "
+                      "worktree), run the acceptance checks on the result and record them, hand it off again and move "
+                      "the task branch in the worktree that has it. Approvals carry over when the patch is unchanged. "
+                      "A conflict or a failing check stops there and leaves the branch as it was.",
+       .args = {arg("task", Complete::task)},
+       .options = {integer("timeout", "SEC", "seconds per check (default: policy.check_timeout)")},
+       .needs = Needs::writer,
+       .offline = true,
+       .event_id = true,
+       .run = run_refresh,
+       .check = check_refresh});
   add({.name = "merge-ready",
        .summary = "every item a merge still needs, with codes and fixes",
        .synopsis = "merge-ready TASK",

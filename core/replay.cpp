@@ -510,8 +510,12 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
       h.proof_command = e.proof_command;
       ts.handoff = std::move(h);
       ts.status = TaskStatus::in_review;
-      ts.implementers.insert(e.actor);
-      ts.implementer_roles.insert(e.role);
+      // A coordinator's handoff (refresh: a rebase whose patch did not change) makes it no
+      // implementer: it may still review, and the owner's work stays the owner's.
+      if (!e.claim.empty()) {
+        ts.implementers.insert(e.actor);
+        ts.implementer_roles.insert(e.role);
+      }
       break;
     }
     case EventType::review: {
