@@ -188,12 +188,13 @@ std::vector<Command> table() {
        .keep_log = true,
        .run = run_log});
   add({.name = "claim",
-       .summary = "claim a task (or --next --role R)",
-       .synopsis = "claim TASK | --next --role R  [--lane N] [--branch B] [--offline]",
-       .description = "Claim a task for the acting actor: it moves to in_progress on a free lane of its role.",
+       .summary = "claim a task (or --next [--role R]); by its owner, claim it again",
+       .synopsis = "claim TASK | --next [--role R]  [--lane N] [--branch B] [--offline]",
+       .description = "Claim a task for the acting actor: it moves to in_progress on a free lane of its role (in a "
+                      "lane's worktree, that lane). By the owner again: a re-claim that supersedes its claim.",
        .args = {arg("task", Complete::task)},
        .options = {flag("next", "claim the first ready task of --role"),
-                   opt_role("with --next: the role to take work for"),
+                   opt_role("with --next: the role to take work for (default: the lane's, or the actor's only one)"),
                    integer("lane", "N", "take this lane of the role (default: the task's pinned lane, else the lowest free one)"),
                    text("branch", "B", "the branch the work happens on (default: agent/<role>[-<lane>])")},
        .needs = Needs::writer,

@@ -86,6 +86,17 @@ Status check_claim(const QueueState& s, const Event& e, const Definitions& d, co
   if (e.role != t.role)
     return fail(refuse(Code::ROLE_MISMATCH, "task " + t.id + " belongs to role " + t.role + ", not " + e.role, t.id));
   if (ts.status == TaskStatus::done) return fail(refuse(Code::ILLEGAL_TRANSITION, "task " + t.id + " is already done", t.id));
+  // The owner can always get back in: a claim by the actor who holds the task supersedes its
+  // claim (the handle was lost with a worktree, a clone, a crash before it was written). It
+  // keeps the task's role, lane and state; the old claim is fenced from then on.
+  if (holds_lane(ts.status) && e.actor == ts.owner && e.role == ts.role) {
+    if (e.lane && *e.lane != ts.lane)
+      return fail(refuse(Code::LANE_BUSY,
+                         "task " + t.id + " holds lane " + std::to_string(ts.lane) + " of " + ts.role +
+                             "; claiming it again keeps that lane, not lane " + std::to_string(*e.lane),
+                         t.id, "claim it again without --lane, from the lane that holds it"));
+    return {};
+  }
   if (holds_lane(ts.status))
     return fail(refuse(Code::ALREADY_CLAIMED,
                        "task " + t.id + " is already claimed by " + ts.owner + " (" + std::string(to_string(ts.status)) +
@@ -446,6 +457,13 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
   };
   switch (e.type) {
     case EventType::claim:
+      if (holds_lane(ts.status) && ts.owner == e.actor) {  // a re-claim: a new handle, nothing else changes
+        if (!ts.claim.empty()) s.released_claims.insert(ts.claim);
+        ts.claim = e.id;
+        ts.branch = e.branch;
+        ts.claimed_at = e.at;
+        break;
+      }
       ts.status = TaskStatus::in_progress;
       ts.owner = e.actor;
       ts.role = e.role;

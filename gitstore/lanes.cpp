@@ -28,6 +28,14 @@ Result<LaneLayout> lane_layout(const Repo& repo, const Definitions& d) {
   return l;
 }
 
+std::optional<Lane> lane_here(Queue& q) {
+  const Repo& repo = q.repo();
+  if (repo.is_bare() || repo.git_dir() == repo.common_dir()) return std::nullopt;
+  auto layout = lane_layout(repo, q.defs());
+  if (!layout) return std::nullopt;
+  return lane_of_branch(q.defs(), layout->prefix, repo.head_branch());
+}
+
 Result<LaneSet> open_lanes(Queue& q) {
   auto layout = lane_layout(q.repo(), q.defs());
   if (!layout) return fail(layout.error());

@@ -1,0 +1,109 @@
+// The daily loop without dead ends, walked end to end through the built binary: claims in lane
+// worktrees made by `lanes setup`, the owner getting back in from a new clone, retries.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "harness.h"
+
+using namespace agentq::it;
+using json = nlohmann::json;
+
+TEST_CASE("daily: a claim in a lane worktree takes that lane and its branch, --next needs no --role there", "[daily]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  REQUIRE(sb.aq(repo, {"lanes", "setup"}).code == 0);
+  const std::string ui1 = sb.path("repo-ui-1"), ui2 = sb.path("repo-ui-2");
+  const std::string actor2 = sb.git_ok(ui2, {"config", "agentq.actor"});
+
+  json c = sb.aq_json(ui2, {"claim", "B-1"});
+  INFO(c.dump());
+  CHECK(c["lane"] == 2);
+  CHECK(c["branch"] == "agent/ui-2");
+  // That lane holds a task now: another claim there is refused, not moved to lane 1.
+  Run busy = sb.aq(ui2, {"claim", "B-2"});
+  CHECK(busy.code == 3);
+  CHECK(busy.err.find("LANE_BUSY") != std::string::npos);
+  CHECK(sb.aq_json(repo, {"show", "B-2"})["status"] == "todo");
+
+  // --next in a lane: the lane's role, the lane's branch.
+  Run next = sb.aq(ui1, {"claim", "--next", "--json"});
+  INFO(next.all());
+  REQUIRE(next.code == 0);
+  json n = json::parse(next.out);
+  CHECK(n["task"] == "B-2");
+  CHECK(n["lane"] == 1);
+  CHECK(n["branch"] == "agent/ui-1");
+
+  // The handoff from lane 2 names lane 2's branch.
+  const std::string work = sb.commit_file(ui2, "ui.txt", "ui\n", "B-1");
+  json h = sb.aq_json(ui2, {"handoff", "B-1"});
+  CHECK(h["handoff"]["branch"] == "agent/ui-2");
+  CHECK(h["handoff"]["commit"] == work);
+  (void)actor2;
+
+  // Outside a lane, an actor with one delivery role needs no --role either.
+  Run single = sb.aq(repo, {"claim", "--next", "--actor", "agent-a", "--json"});
+  INFO(single.all());
+  REQUIRE(single.code == 0);
+  CHECK(json::parse(single.out)["task"] == "A-1");
+}
+
+TEST_CASE("daily: the owner gets back in from a new clone, the old handle is fenced", "[daily]") {
+  Sandbox sb;
+  const std::string origin = sb.make_origin();
+  const std::string first = sb.clone(origin, "first");
+  REQUIRE(sb.aq(first, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
+  sb.git_ok(first, {"checkout", "-q", "-b", "agent/backend"});
+  const std::string work = sb.commit_file(first, "a.txt", "a\n", "A-1");
+  REQUIRE(sb.aq(first, {"check", "A-1", "--actor", "agent-a"}).code == 0);
+  REQUIRE(sb.aq(first, {"handoff", "A-1", "--actor", "agent-a"}).code == 0);
+
+  // A new clone has no claim handle: the owner's events are fenced until it claims again.
+  const std::string second = sb.clone(origin, "second");
+  Run fenced = sb.aq(second, {"set-status", "A-1", "blocked", "--reason", "waiting", "--actor", "agent-a"});
+  CHECK(fenced.code == 3);
+  CHECK(fenced.err.find("CLAIM_FENCED") != std::string::npos);
+  const std::string old_claim = sb.aq_json(second, {"show", "A-1"})["claim"];
+
+  // Someone else cannot take it that way.
+  Run other = sb.aq(second, {"claim", "A-1", "--actor", "agent-b"});
+  CHECK(other.code == 3);
+
+  Run again = sb.aq(second, {"claim", "A-1", "--actor", "agent-a"});
+  INFO(again.all());
+  REQUIRE(again.code == 0);
+  CHECK(again.out.find("re-claimed") != std::string::npos);
+  json show = sb.aq_json(second, {"show", "A-1"});
+  CHECK(show["status"] == "in_review");  // the handoff and its evidence stay
+  CHECK(show["handoff"]["commit"] == work);
+  CHECK(show["claim"] != old_claim);
+  CHECK(show["lane"] == 1);
+  CHECK(show["branch"] == "agent/backend");
+
+  // The new handle works; the old one is fenced.
+  Run ok = sb.aq(second, {"set-status", "A-1", "blocked", "--reason", "waiting", "--actor", "agent-a"});
+  INFO(ok.all());
+  CHECK(ok.code == 0);
+  Run stale = sb.aq(first, {"set-status", "A-1", "in_progress", "--actor", "agent-a"});
+  CHECK(stale.code == 3);
+  CHECK(stale.err.find("CLAIM_FENCED") != std::string::npos);
+}
+
+TEST_CASE("daily: claim --event-id twice is a no-op, like every other write", "[daily]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  json a = sb.aq_json(repo, {"claim", "B-1", "--actor", "agent-b", "--event-id", "claim-b1-try"});
+  CHECK(a["noop"] == false);
+  Run again = sb.aq(repo, {"claim", "B-1", "--actor", "agent-b", "--event-id", "claim-b1-try", "--json"});
+  INFO(again.all());
+  REQUIRE(again.code == 0);
+  json b = json::parse(again.out);
+  CHECK(b["noop"] == true);
+  CHECK(b["lane"] == a["lane"]);
+  CHECK(sb.aq_json(repo, {"show", "B-1"})["claim"] == "claim-b1-try");
+  // The id used for another event is still an error.
+  CHECK(sb.aq(repo, {"claim", "B-2", "--actor", "agent-b", "--event-id", "claim-b1-try"}).code == 3);
+}
