@@ -112,7 +112,7 @@ int run_prune_stale(Invocation& in) {
     actor = in.actor();
   }
   const auto outcomes = prune_stale(*q, actor, ctx.env().now_ms(), dry);
-  json list = json::array();
+  json list = json::array(), blocked = json::array();
   std::optional<Error> first_error;
   for (const PruneOutcome& o : outcomes) {
     const StaleClaim& c = o.claim;
@@ -126,6 +126,16 @@ int run_prune_stale(Invocation& in) {
       case PruneOutcome::Kind::skipped:
         ctx.out.note("skipped " + c.task + ": " + o.error->message);
         break;
+      case PruneOutcome::Kind::blocked: {
+        const TaskState& ts = q->state().task(c.task);
+        j["blocked_by"] = ts.blocked_by.empty() ? json(nullptr) : json(ts.blocked_by);
+        j["blocked_reason"] = ts.blocked_reason;
+        blocked.push_back(j);
+        ctx.out.line("left blocked " + pad(c.task, 11) + c.owner + ", " + o.reason +
+                     (ts.blocked_by.empty() ? "" : "; blocked by " + ts.blocked_by) +
+                     " (unblock it with set-status in_progress, or unclaim it)");
+        break;
+      }
       case PruneOutcome::Kind::failed:
         ctx.out.diagnostic(*o.error);
         if (!first_error) first_error = *o.error;
@@ -145,7 +155,7 @@ int run_prune_stale(Invocation& in) {
   }
   if (outcomes.empty())
     ctx.out.line("no stale claims (policy.stale_after " + format_duration(q->defs().policy.stale_after) + ")");
-  if (ctx.out.json_mode) ctx.out.emit(json{{"ok", !first_error}, {"dry_run", dry}, {"pruned", list}});
+  if (ctx.out.json_mode) ctx.out.emit(json{{"ok", !first_error}, {"dry_run", dry}, {"pruned", list}, {"blocked", blocked}});
   return first_error ? first_error->exit_code() : 0;
 }
 

@@ -133,7 +133,9 @@ Status check_status(const QueueState& s, const Event& e, const Definitions& d, c
     return {};
   }
   if (e.status == "blocked") {
-    if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review) return illegal("");
+    // Blocked again: a new reason or blocking task replaces the old one.
+    if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review && ts.status != TaskStatus::blocked)
+      return illegal("");
     if (!e.blocked_by.empty() && !d.task(e.blocked_by))
       return fail(Error(Code::UNKNOWN_TASK, "blocked by unknown task '" + e.blocked_by + "'").in_task(t.id));
     if (e.blocked_by == t.id) return fail(refuse(Code::EVENT_INVALID, t.id + " cannot block itself", t.id));
@@ -491,7 +493,7 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
       break;
     case EventType::status:
       if (e.status == "blocked") {
-        ts.before_block = ts.status;
+        if (ts.status != TaskStatus::blocked) ts.before_block = ts.status;
         ts.status = TaskStatus::blocked;
         ts.blocked_reason = e.reason;
         ts.blocked_by = e.blocked_by;

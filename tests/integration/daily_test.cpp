@@ -107,3 +107,36 @@ TEST_CASE("daily: claim --event-id twice is a no-op, like every other write", "[
   // The id used for another event is still an error.
   CHECK(sb.aq(repo, {"claim", "B-2", "--actor", "agent-b", "--event-id", "claim-b1-try"}).code == 3);
 }
+
+TEST_CASE("daily: blocked means blocked: prune-stale reports a blocked task and never puts it back to todo", "[daily]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  const std::map<std::string, std::string> then = {{"AGENTQ_NOW", "2030-01-01T00:00:00Z"}};
+  REQUIRE(sb.aq(repo, {"claim", "B-1", "--actor", "agent-b"}, then).code == 0);
+  REQUIRE(sb.aq(repo, {"claim", "B-2", "--actor", "agent-b2"}, then).code == 0);
+  REQUIRE(sb.aq(repo, {"set-status", "B-1", "blocked", "--reason", "needs a decision", "--blocked-by", "A-1",
+                       "--actor", "agent-b"}, then).code == 0);
+  // Blocked again: the new reason and blocking task replace the old ones.
+  Run again = sb.aq(repo, {"set-status", "B-1", "blocked", "--reason", "waiting for B-3", "--blocked-by", "B-3",
+                           "--actor", "agent-b"}, then);
+  INFO(again.all());
+  REQUIRE(again.code == 0);
+  json b1 = sb.aq_json(repo, {"show", "B-1"});
+  CHECK(b1.dump().find("waiting for B-3") != std::string::npos);
+
+  const std::map<std::string, std::string> later = {{"AGENTQ_NOW", "2030-01-02T00:00:00Z"}};
+  Run prune = sb.aq(repo, {"prune-stale", "--actor", "alice", "--json"}, later);
+  INFO(prune.all());
+  REQUIRE(prune.code == 0);
+  json p = json::parse(prune.out);
+  REQUIRE(p["pruned"].size() == 1);
+  CHECK(p["pruned"][0]["task"] == "B-2");
+  REQUIRE(p["blocked"].size() == 1);
+  CHECK(p["blocked"][0]["task"] == "B-1");
+  CHECK(p["blocked"][0]["blocked_by"] == "B-3");
+  CHECK(sb.aq_json(repo, {"show", "B-1"})["status"] == "blocked");
+  CHECK(sb.aq_json(repo, {"show", "B-2"})["status"] == "todo");
+  // Unblocked, it is back in progress under its owner.
+  REQUIRE(sb.aq(repo, {"set-status", "B-1", "in_progress", "--actor", "agent-b"}, later).code == 0);
+  CHECK(sb.aq_json(repo, {"show", "B-1"})["status"] == "in_progress");
+}
