@@ -140,3 +140,29 @@ TEST_CASE("daily: blocked means blocked: prune-stale reports a blocked task and 
   REQUIRE(sb.aq(repo, {"set-status", "B-1", "in_progress", "--actor", "agent-b"}, later).code == 0);
   CHECK(sb.aq_json(repo, {"show", "B-1"})["status"] == "in_progress");
 }
+
+TEST_CASE("daily: a reviewer in a clone that never fetched the branch reviews what was handed off", "[daily]") {
+  Sandbox sb;
+  const std::string origin = sb.make_origin();
+  const std::string dev = sb.clone(origin, "dev");
+  const std::string reviewer = sb.clone(origin, "reviewer");  // before the branch exists
+  REQUIRE(sb.aq(dev, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
+  sb.git_ok(dev, {"checkout", "-q", "-b", "agent/backend"});
+  const std::string work = sb.commit_file(dev, "a.txt", "a\n", "A-1");
+  REQUIRE(sb.aq(dev, {"check", "A-1", "--actor", "agent-a"}).code == 0);
+  REQUIRE(sb.aq(dev, {"handoff", "A-1", "--actor", "agent-a"}).code == 0);
+  CHECK(sb.git(reviewer, {"cat-file", "-e", work + "^{commit}"}).code != 0);
+
+  // HEAD of the reviewer's checkout is not what was handed off: refused, naming both.
+  const std::string head = sb.git_ok(reviewer, {"rev-parse", "HEAD"});
+  Run wrong = sb.aq(reviewer, {"review", "A-1", "--decision", "approved", "--commit", "HEAD", "--actor", "rev"});
+  CHECK(wrong.code == 3);
+  CHECK(wrong.err.find("REVIEW_STALE") != std::string::npos);
+  CHECK(wrong.err.find(work.substr(0, 7)) != std::string::npos);
+  CHECK(wrong.err.find(head.substr(0, 7)) != std::string::npos);
+
+  Run review = sb.aq(reviewer, {"review", "A-1", "--decision", "approved", "--commit", work, "--actor", "rev"});
+  INFO(review.all());
+  CHECK(review.code == 0);
+  CHECK(sb.git_ok(reviewer, {"rev-parse", "refs/remotes/origin/agent/backend"}) == work);
+}
