@@ -14,6 +14,7 @@
 #include <cxxopts.hpp>
 
 #include "cmd/command.h"
+#include "gitstore/init.h"
 #include "core/definitions.h"
 #include "gitstore/git_config.h"
 
@@ -203,6 +204,12 @@ Status open_needs(Invocation& in) {
   if (!q) return fail(q.error());
   in.queue_.emplace(std::move(*q));
   if (c.needs == Needs::repo) return {};
+  // A fresh clone of a replicated queue joins it first, whatever the command (not offline).
+  if (!in.ctx.offline && !in.queue_->log_tip()) {
+    auto joined = join_fresh_clone(*in.queue_);
+    if (!joined) return fail(joined.error());
+    if (*joined) in.out.note("joined the queue of " + in.queue_->remote() + " (" + std::to_string(*joined) + " events)");
+  }
   LoadOptions load;
   load.keep_log = c.keep_log;
   load.defs_rev = in.str("defs");

@@ -166,3 +166,27 @@ TEST_CASE("daily: a reviewer in a clone that never fetched the branch reviews wh
   CHECK(review.code == 0);
   CHECK(sb.git_ok(reviewer, {"rev-parse", "refs/remotes/origin/agent/backend"}) == work);
 }
+
+TEST_CASE("daily: a fresh clone joins the queue by itself, read commands included", "[daily]") {
+  Sandbox sb;
+  const std::string origin = sb.make_origin();
+  REQUIRE(sb.aq(sb.path("seed"), {"claim", "A-1", "--actor", "agent-a"}).code == 0);
+  const std::string fresh = sb.clone(origin, "fresh", false);
+  Run status = sb.aq(fresh, {"status", "--json"});
+  INFO(status.all());
+  REQUIRE(status.code == 0);
+  CHECK(status.err.find("joined the queue of origin") != std::string::npos);
+  CHECK(sb.git_ok(fresh, {"rev-parse", "refs/agent-queue/log"}) == sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"}));
+  CHECK(sb.aq_json(fresh, {"show", "A-1"})["status"] == "in_progress");
+  // A writer in another fresh clone joins as well.
+  const std::string writer = sb.clone(origin, "writer", false);
+  Run claim = sb.aq(writer, {"claim", "B-1", "--actor", "agent-b"});
+  INFO(claim.all());
+  CHECK(claim.code == 0);
+  // Offline there is nothing to join: NO_QUEUE, with the way out.
+  const std::string offline = sb.clone(origin, "offline", false);
+  Run off = sb.aq(offline, {"claim", "B-2", "--actor", "agent-b", "--offline"});
+  CHECK(off.code == 4);
+  CHECK(off.err.find("NO_QUEUE") != std::string::npos);
+  CHECK(off.err.find("git agentq sync") != std::string::npos);
+}

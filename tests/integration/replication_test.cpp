@@ -72,7 +72,7 @@ TEST_CASE("replication: init publishes the queue, a fresh clone plus sync shows 
 
   // A clone that never ran init: sync configures it and joins.
   const std::string clone = sb.clone(origin, "clone", false);
-  CHECK(sb.aq(clone, {"status"}).code == 4);  // NO_QUEUE until it syncs
+  CHECK(sb.aq(clone, {"claim", "A-2", "--actor", "agent-a", "--offline"}).code == 4);  // NO_QUEUE offline
   Run sync = sb.aq(clone, {"sync"});
   INFO(sync.err);
   REQUIRE(sync.code == 0);
