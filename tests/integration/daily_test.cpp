@@ -190,3 +190,19 @@ TEST_CASE("daily: a fresh clone joins the queue by itself, read commands include
   CHECK(off.err.find("NO_QUEUE") != std::string::npos);
   CHECK(off.err.find("git agentq sync") != std::string::npos);
 }
+
+TEST_CASE("daily: a hook whose git-agentq is not on PATH says so in one line", "[daily][hooks]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  REQUIRE(sb.aq(repo, {"install-hooks"}).code == 0);
+  const std::string hook = sb.git_ok(repo, {"rev-parse", "--git-path", "hooks/pre-push"});
+  Run r = sb.sh(repo, "PATH=/usr/bin:/bin; export PATH; command -v git-agentq >/dev/null && exit 99; " + hook +
+                          " origin url </dev/null");
+  INFO(r.all());
+  REQUIRE(r.code != 99);  // a git-agentq outside the build would hide the case
+  CHECK(r.code == 1);
+  CHECK(r.err.find("pre-push hook: git-agentq is not on PATH") != std::string::npos);
+  CHECK(r.err.find("remove this hook") != std::string::npos);
+  CHECK(r.err.find("not a git command") == std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
