@@ -1,6 +1,8 @@
 // git agentq lanes setup | status | teardown | review-refresh | launch: one persistent worktree
 // per (role, lane). The work is gitstore's (gitstore/lanes.h, gitstore/launch.h) and the
 // decisions core's (core/lanes.h); this renders them.
+#include <unistd.h>
+
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/lanes.h"
@@ -140,6 +142,15 @@ int run_lanes_review_refresh(Invocation& in) {
   if (r->switched) ctx.out.line("switched to " + r->branch);
   else ctx.out.line(ctx.out.dim("  (this worktree stays where it is) switch to it in a review lane: git switch " + r->branch));
   return 0;
+}
+
+Status check_lanes_launch(const Invocation& in) {
+  // tmux and zellij attach to the terminal: without one, --exec would leave a detached session
+  // behind and fail anyway. Refuse before anything is written or started.
+  if (in.has("exec") && !(isatty(0) && isatty(1)))
+    return fail(Error::usage("lanes launch --exec needs a terminal (stdin and stdout are not one): nothing was started")
+                    .hint("run it from a terminal, or leave out --exec and start the layout it writes yourself"));
+  return {};
 }
 
 int run_lanes_launch(Invocation& in) {

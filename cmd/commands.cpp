@@ -62,6 +62,7 @@ Status check_run(const Invocation&);
 Status check_import(const Invocation&);
 Status check_promote(const Invocation&);
 Status check_lanes_lane(const Invocation&);
+Status check_lanes_launch(const Invocation&);
 
 namespace {
 
@@ -433,7 +434,8 @@ std::vector<Command> table() {
                    text("output", "FILE", "where to write it (default: <git common dir>/agentq/lanes.tmux.sh or lanes.kdl)",
                         Complete::file),
                    flag("exec", "start the layout after writing it")},
-       .run = run_lanes_launch});
+       .run = run_lanes_launch,
+       .check = check_lanes_launch});
   add({.name = "preflight",
        .summary = "is this lane ready to work as --role R? every failing item at once",
        .synopsis = "preflight --role R",

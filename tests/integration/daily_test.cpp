@@ -206,3 +206,14 @@ TEST_CASE("daily: a hook whose git-agentq is not on PATH says so in one line", "
   CHECK(r.err.find("not a git command") == std::string::npos);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
+
+TEST_CASE("daily: lanes launch --exec without a terminal starts nothing", "[daily][lanes]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  REQUIRE(sb.aq(repo, {"lanes", "setup"}).code == 0);
+  const std::string layout = sb.path("layout.sh");
+  Run r = sb.aq(repo, {"lanes", "launch", "--exec", "--output", layout});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("needs a terminal") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(layout));
+}
