@@ -73,6 +73,7 @@ int run_tick(Invocation& in) {
   const QueueState& s = q->state();
   const Tick t = take_tick(*q, ctx.env().now_ms());
   if (!t.not_saved.empty()) ctx.out.warn("cannot remember this tick: " + t.not_saved);
+  if (t.corrupt) ctx.out.diagnostic(*t.corrupt, "warning");
 
   if (ctx.out.json_mode) {
     json ch = json::array();
@@ -81,7 +82,8 @@ int run_tick(Invocation& in) {
     for (const auto& c : t.stale) st.push_back({{"task", c.task}, {"owner", c.owner}, {"role", c.role}, {"lane", c.lane}, {"idle_ms", c.idle}});
     ctx.out.emit(json{{"log_tip", s.tip}, {"previous_tip", t.first ? json(nullptr) : json(t.previous.log_tip)}, {"first", t.first},
                       {"events_since", t.events ? json(*t.events) : json(nullptr)}, {"changes", ch},
-                      {"dispatch", dispatch_json(d, t.dispatch)}, {"stale", st}});
+                      {"dispatch", dispatch_json(d, t.dispatch)}, {"stale", st},
+                      {"warnings", t.corrupt ? json::array({error_json(*t.corrupt)}) : json::array()}});
     return 0;
   }
   if (t.first) ctx.out.line(ctx.out.bold("first tick") + " in this worktree: log " + short_id(s.tip));

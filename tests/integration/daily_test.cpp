@@ -217,3 +217,18 @@ TEST_CASE("daily: lanes launch --exec without a terminal starts nothing", "[dail
   CHECK(r.err.find("needs a terminal") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(layout));
 }
+
+TEST_CASE("daily: a corrupt tick.json is CACHE_CORRUPT, moved aside and reported, never silently reset", "[daily]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  REQUIRE(sb.aq(repo, {"tick"}).code == 0);
+  const std::string file = sb.git_ok(repo, {"rev-parse", "--absolute-git-dir"}) + "/agentq/tick.json";
+  REQUIRE(std::filesystem::exists(file));
+  sb.sh(repo, "printf '{not json' > '" + file + "'");
+  Run t = sb.aq(repo, {"tick"});
+  INFO(t.all());
+  CHECK(t.code == 0);
+  CHECK(t.err.find("CACHE_CORRUPT") != std::string::npos);
+  CHECK(std::filesystem::exists(file + ".corrupt"));
+  CHECK(t.out.find("first tick") != std::string::npos);
+}
