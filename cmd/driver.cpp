@@ -279,6 +279,11 @@ int dispatch(Context& ctx, const std::vector<std::string>& args) {
     return 0;
   }
   std::string name = args[i++];
+  // An unknown command or action is refused before its own options are parsed: --json anywhere
+  // still means the refusal is JSON on stdout.
+  if (std::find(args.begin() + static_cast<long>(i), args.end(), "--json") != args.end() &&
+      (!find_command(name) || !subcommands(name).empty()))
+    ctx.out.json_mode = true;
   if (name == "help") {
     // `help [CMD [SUB]]`: a command's help from the table, or the list.
     std::string words;

@@ -232,3 +232,20 @@ TEST_CASE("daily: a corrupt tick.json is CACHE_CORRUPT, moved aside and reported
   CHECK(std::filesystem::exists(file + ".corrupt"));
   CHECK(t.out.find("first tick") != std::string::npos);
 }
+
+TEST_CASE("daily: --json means JSON on stdout for usage errors and unknown commands, every key there", "[daily]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"status", "--bogus", "--json"}, {"bogus", "--json"}, {"lanes", "bogus", "--json"},
+        {"show", "NOPE", "--json"}}) {
+    Run r = sb.aq(repo, args);
+    INFO(args[0] << " " << args[1] << ": " << r.all());
+    CHECK(r.code != 0);
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());
+    CHECK(j["ok"] == false);
+    for (const char* key : {"code", "message", "location", "fix", "exit_code"}) CHECK(j["error"].contains(key));
+    CHECK(j["error"]["exit_code"] == r.code);
+  }
+}
