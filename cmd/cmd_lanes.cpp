@@ -111,7 +111,8 @@ int run_lanes_teardown(Invocation& in) {
   if (ctx.out.json_mode) {
     ctx.out.emit(json{{"ok", true}, {"lane", lane.name}, {"removed_worktree", done->removed_worktree}, {"path", plan->path},
                       {"deleted_branch", done->deleted_branch}, {"branch", lane.branch},
-                      {"saved_patch", saved ? json(*saved) : json(nullptr)}, {"forced", !items.empty()}});
+                      {"saved_patch", saved ? json(*saved) : json(nullptr)}, {"forced", !items.empty()},
+                      {"stranded", plan->stranded}});
     return 0;
   }
   if (saved) ctx.out.line("saved the uncommitted work of " + lane.name + " to " + *saved);
@@ -122,6 +123,9 @@ int run_lanes_teardown(Invocation& in) {
   if (done->kept_branch) ctx.out.line("kept branch " + lane.branch + ": it still holds work");
   for (const auto& i : items)
     if (i.code == Code::LANE_BUSY) ctx.out.warn(i.message + ": the claim stays in the queue; 'git agentq unclaim' releases it");
+  for (const std::string& task : plan->stranded)
+    ctx.out.warn("the claim on " + task + " was held by this worktree only: run 'git agentq claim " + task +
+                 "' as its owner where the work goes on (it re-claims it)");
   return 0;
 }
 

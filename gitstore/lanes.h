@@ -90,6 +90,7 @@ struct TeardownPlan {
   std::optional<WorktreeEntry> worktree;  // none (one deleted by hand is forgotten here)
   LaneFacts facts;
   std::vector<ReadyItem> blockers;  // teardown_blockers: empty or --force, else nothing happens
+  std::vector<std::string> stranded;  // tasks whose live claim handle only this worktree holds
 };
 // USAGE when the lane's worktree is the one this runs in; errors when git cannot tell.
 Result<TeardownPlan> plan_teardown(Queue& q, const LaneSet& set, const std::string& name);

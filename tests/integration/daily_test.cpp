@@ -249,3 +249,27 @@ TEST_CASE("daily: --json means JSON on stdout for usage errors and unknown comma
     CHECK(j["error"]["exit_code"] == r.code);
   }
 }
+
+TEST_CASE("daily: teardown never strands a claim whose only handle the lane holds", "[daily][lanes]") {
+  Sandbox sb;
+  const std::string repo = sb.make_queue("repo");
+  REQUIRE(sb.aq(repo, {"lanes", "setup"}).code == 0);
+  const std::string ui2 = sb.path("repo-ui-2");
+  // Claimed from lane 2's worktree for lane 1 (explicitly): the handle lives in lane 2.
+  REQUIRE(sb.aq(ui2, {"claim", "B-1", "--lane", "1", "--branch", "agent/ui-1"}).code == 0);
+  Run refused = sb.aq(repo, {"lanes", "teardown", "ui-2"});
+  INFO(refused.all());
+  CHECK(refused.code == 3);
+  CHECK(refused.err.find("only claim handle of B-1") != std::string::npos);
+  CHECK(std::filesystem::exists(ui2));
+  Run forced = sb.aq(repo, {"lanes", "teardown", "ui-2", "--force"});
+  INFO(forced.all());
+  CHECK(forced.code == 0);
+  CHECK(forced.err.find("git agentq claim B-1") != std::string::npos);
+  // The owner gets back in from the coordinator's checkout.
+  const std::string owner = sb.aq_json(repo, {"show", "B-1"})["owner"];
+  Run again = sb.aq(repo, {"claim", "B-1", "--actor", owner});
+  INFO(again.all());
+  CHECK(again.code == 0);
+  CHECK(again.out.find("re-claimed") != std::string::npos);
+}
