@@ -275,8 +275,9 @@ int dispatch(Context& ctx, const std::vector<std::string>& args) {
     if (*g == Global::no) break;
   }
   if (i == args.size()) {
+    // No command is a usage error, as for git itself: the list, and exit 1 (-h and help: 0).
     list_commands(ctx.out);
-    return 0;
+    return 1;
   }
   std::string name = args[i++];
   // An unknown command or action is refused before its own options are parsed: --json anywhere
