@@ -51,8 +51,9 @@ TEST_CASE("bad input: broken YAML is exit 2 with file:line:col, for every comman
     Run r = sb.aq(repo, cmd);
     INFO(cmd.front() << ": " << r.err);
     CHECK(r.code == 2);
-    CHECK(r.err.find("error[DEF_UNKNOWN_KEY]: .agentq/queue.yaml@") != std::string::npos);
-    CHECK(r.err.find("23:5: unknown key 'colour' in task") != std::string::npos);
+    // The checked-out definitions: path:line:col for editors, the commit in the message.
+    CHECK(r.err.find("error[DEF_UNKNOWN_KEY]: .agentq/queue.yaml:23:5: unknown key 'colour' in task") != std::string::npos);
+    CHECK(r.err.find("(in commit " + sb.git_ok(repo, {"rev-parse", "--short=12", "HEAD"}).substr(0, 7)) != std::string::npos);
   }
   CHECK(snapshot(sb, repo) == before);
   auto j = sb.aq_json(repo, {"status"});
