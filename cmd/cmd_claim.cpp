@@ -56,7 +56,7 @@ int run_claim(Invocation& in) {
   e.id = *event_id;
   e.actor = *actor;
   std::string superseded;  // the claim a re-claim by the owner replaces
-  auto prepare = [&req, &superseded](Event& ev, const QueueState& s, const Definitions& d) {
+  auto prepare = [&req, &superseded](Event& ev, const QueueState& s, const Definitions& d) -> Status {
     AGENTQ_TRY(choose_claim(ev, s, d, req));
     const TaskState& ts = s.task(ev.task);
     superseded = holds_lane(ts.status) && ts.owner == ev.actor && ts.claim != ev.id ? ts.claim : "";

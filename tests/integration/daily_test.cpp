@@ -236,9 +236,9 @@ TEST_CASE("daily: a corrupt tick.json is CACHE_CORRUPT, moved aside and reported
 TEST_CASE("daily: --json means JSON on stdout for usage errors and unknown commands, every key there", "[daily]") {
   Sandbox sb;
   const std::string repo = sb.make_queue("repo");
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"status", "--bogus", "--json"}, {"bogus", "--json"}, {"lanes", "bogus", "--json"},
-        {"show", "NOPE", "--json"}}) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"status", "--bogus", "--json"}, {"bogus", "--json"}, {"lanes", "bogus", "--json"}, {"show", "NOPE", "--json"}};
+  for (const auto& args : cases) {
     Run r = sb.aq(repo, args);
     INFO(args[0] << " " << args[1] << ": " << r.all());
     CHECK(r.code != 0);
