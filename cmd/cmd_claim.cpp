@@ -55,11 +55,25 @@ int run_claim(Invocation& in) {
   e.type = EventType::claim;
   e.id = *event_id;
   e.actor = *actor;
+  // Only a task this actor already held when the command started is re-claimed: one that was
+  // taken meanwhile (by this actor in another process racing this one) is refused as before,
+  // so that of many processes claiming one task exactly one wins.
+  bool was_held = false;
+  if (!next) {
+    const TaskState& st = q->state().task(task_arg);
+    // ... and only when this worktree does not hold that claim already (then it is simply taken).
+    const auto here_held = read_claim(q->repo(), task_arg);
+    was_held = holds_lane(st.status) && st.owner == *actor && !(here_held && here_held->claim == st.claim);
+  }
   std::string superseded;  // the claim a re-claim by the owner replaces
-  auto prepare = [&req, &superseded](Event& ev, const QueueState& s, const Definitions& d) -> Status {
+  auto prepare = [&req, &superseded, was_held](Event& ev, const QueueState& s, const Definitions& d) -> Status {
     AGENTQ_TRY(choose_claim(ev, s, d, req));
     const TaskState& ts = s.task(ev.task);
     superseded = holds_lane(ts.status) && ts.owner == ev.actor && ts.claim != ev.id ? ts.claim : "";
+    ev.claim = was_held ? superseded : "";
+    if (!superseded.empty() && !was_held)
+      return fail(Error(Code::ALREADY_CLAIMED, "task " + ev.task + " was claimed by " + ts.owner + " meanwhile (claim " +
+                                                   ts.claim + ")", {}, "work under that claim, or claim it again to re-claim it"));
     return Status{};
   };
   auto w = q->write(e, {}, prepare);

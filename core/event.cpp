@@ -115,7 +115,8 @@ constexpr Mask bits(N... names) {
 // Common to every type: v, type, id, at, defs (required); actor is required except on init.
 constexpr std::array<TypeSpec, 12> kSpecs = {{
     {EventType::init, bits("base"), bits("actor", "role", "release", "remote")},
-    {EventType::claim, bits("actor", "task", "role", "lane"), bits("branch")},
+    // `claim` on a claim event: a re-claim by the owner, naming the claim it supersedes.
+    {EventType::claim, bits("actor", "task", "role", "lane"), bits("branch", "claim")},
     {EventType::unclaim, bits("actor", "task", "role"), bits("lane", "claim", "reason", "saved_patch")},
     {EventType::status, bits("actor", "task", "role", "status"), bits("lane", "claim", "reason", "blocked_by", "commit")},
     {EventType::evidence, bits("actor", "task", "command", "result", "kind", "commit"),

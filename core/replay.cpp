@@ -89,7 +89,9 @@ Status check_claim(const QueueState& s, const Event& e, const Definitions& d, co
   // The owner can always get back in: a claim by the actor who holds the task supersedes its
   // claim (the handle was lost with a worktree, a clone, a crash before it was written). It
   // keeps the task's role, lane and state; the old claim is fenced from then on.
-  if (holds_lane(ts.status) && e.actor == ts.owner && e.role == ts.role) {
+  // It names the claim it supersedes, so a stale claim replayed later (sync) or a racing one is
+  // refused as before instead of taking the task over.
+  if (holds_lane(ts.status) && e.actor == ts.owner && e.role == ts.role && !e.claim.empty() && e.claim == ts.claim) {
     if (e.lane && *e.lane != ts.lane)
       return fail(refuse(Code::LANE_BUSY,
                          "task " + t.id + " holds lane " + std::to_string(ts.lane) + " of " + ts.role +
