@@ -69,6 +69,9 @@ struct Command {
   bool event_id = false;  // takes --event-id (commands that write one event)
   bool keep_log = false;  // keeps the decoded log entries (validate, log, stats)
   bool hidden = false;    // not listed (completion)
+  // Reads the AGENTQ_* settings before it runs (a malformed one is USAGE). Completion does not:
+  // a mistyped setting must not turn every tab press into an error.
+  bool settings = true;
   RunFn run = nullptr;
   CheckFn check = nullptr;
 };

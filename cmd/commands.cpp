@@ -537,6 +537,7 @@ std::vector<Command> table() {
        .args = {rest("words")},
        .needs = Needs::nothing,
        .hidden = true,
+       .settings = false,
        .run = complete_words});
   return t;
 }

@@ -252,9 +252,11 @@ int run_command(Context& ctx, const Command& c, const std::vector<std::string>& 
     if (auto st = check_choices(in, "--" + o.name, o.name, o.choices); !st) return ctx.out.error(st.error());
   for (const ArgSpec& a : c.args)
     if (auto st = check_choices(in, a.name, a.name, a.choices); !st) return ctx.out.error(st.error());
-  auto env = Env::from_environment();
-  if (!env) return ctx.out.error(env.error());
-  ctx.environment = std::move(*env);
+  if (c.settings) {
+    auto env = Env::from_environment();
+    if (!env) return ctx.out.error(env.error());
+    ctx.environment = std::move(*env);
+  }
   if (auto st = open_needs(in); !st) return ctx.out.error(st.error());
   return c.run(in);
 }

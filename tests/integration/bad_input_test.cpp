@@ -211,6 +211,10 @@ TEST_CASE("bad input: a malformed setting in the environment is refused, not ign
     CHECK(r.err.find(name + " is '" + value + "'") != std::string::npos);
   }
   CHECK(sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"}) == before);
+  // completion reads no settings: a mistyped one must not break every tab press
+  Run words = sb.aq(k, {"complete", "--", "commands"}, {{"AGENTQ_NOW", "yesterday"}});
+  CHECK(words.code == 0);
+  CHECK(words.out.find("claim") != std::string::npos);
   // well-formed values work as before
   Run ok = sb.aq(k, {"claim", "A-1", "--actor", "agent-a"}, {{"AGENTQ_SYNC_ATTEMPTS", "3"}, {"AGENTQ_REMOTE_TIMEOUT", "60"}});
   INFO(ok.err);
