@@ -58,6 +58,10 @@ int run_claim(Invocation& in) {
   // Only a task this actor already held when the command started is re-claimed: one that was
   // taken meanwhile (by this actor in another process racing this one) is refused as before,
   // so that of many processes claiming one task exactly one wins.
+  // The state was loaded before this lock was taken, which is safe: a claim seen in it was
+  // published by a holder of the lock, who wrote its handle before letting go.
+  auto claim_lock = hold_claim_lock(q->repo());
+  if (!claim_lock) return ctx.out.error(claim_lock.error());
   bool was_held = false;
   if (!next) {
     const TaskState& st = q->state().task(task_arg);
