@@ -3,6 +3,7 @@
 #include "cmd/common.h"
 #include "core/rules.h"
 #include "gitstore/claim_store.h"
+#include "gitstore/lanes.h"
 #include "gitstore/saved_work.h"
 
 namespace agentq::cli {
@@ -11,7 +12,6 @@ Status check_claim(const Invocation& in) {
   const bool next = in.has("next");
   if (next == !in.str("task").empty())
     return fail(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
-  if (next && in.str("role").empty()) return fail(Error::usage("--next needs --role R"));
   return {};
 }
 
@@ -22,7 +22,6 @@ int run_claim(Invocation& in) {
   Queue* q = &in.queue();
   const std::string* actor = &in.actor();
   const std::string* event_id = &in.event_id();
-  if (next && !q->defs().role(role_arg)) return ctx.out.error(Error::unknown_role(role_arg));
   if (!next && !q->defs().task(task_arg)) return ctx.out.error(Error::unknown_task(task_arg));
   ClaimRequest req;
   req.next = next;
@@ -30,12 +29,57 @@ int run_claim(Invocation& in) {
   req.role = role_arg;
   if (auto lane = in.num("lane")) req.lane = static_cast<int>(*lane);
   req.branch = in.str("branch");
+  // A claim made in a lane's worktree is that lane's: its lane number and its branch (LANE_BUSY
+  // when the lane holds another task), so that the handoff pushes this branch and no other.
+  const std::optional<Lane> here = lane_here(*q);
+  if (next && req.role.empty()) {
+    if (here && here->kind == RoleKind::delivery) req.role = here->role;
+    else if (const Actor* a = q->defs().actor(*actor)) {
+      std::vector<std::string> delivery;
+      for (const auto& r : a->roles)
+        if (const Role* role = q->defs().role(r); role && role->kind == RoleKind::delivery) delivery.push_back(r);
+      if (delivery.size() == 1) req.role = delivery.front();
+    }
+    if (req.role.empty()) return ctx.out.error(Error::usage("--next needs --role R (" + *actor + " works in several roles, or none)"));
+  }
+  if (next && !q->defs().role(req.role)) return ctx.out.error(Error::unknown_role(req.role));
+  if (here && here->kind == RoleKind::delivery && !req.lane && req.branch.empty()) {
+    const Task* t = next ? nullptr : q->defs().task(task_arg);
+    if (next ? req.role == here->role : t->role == here->role) {
+      req.lane = here->lane;
+      req.branch = here->branch;
+    }
+  }
 
   Event e;
   e.type = EventType::claim;
   e.id = *event_id;
   e.actor = *actor;
-  auto prepare = [&req](Event& ev, const QueueState& s, const Definitions& d) { return choose_claim(ev, s, d, req); };
+  // Only a task this actor already held when the command started is re-claimed: one that was
+  // taken meanwhile (by this actor in another process racing this one) is refused as before,
+  // so that of many processes claiming one task exactly one wins.
+  // The state was loaded before this lock was taken, which is safe: a claim seen in it was
+  // published by a holder of the lock, who wrote its handle before letting go.
+  auto claim_lock = hold_claim_lock(q->repo());
+  if (!claim_lock) return ctx.out.error(claim_lock.error());
+  bool was_held = false;
+  if (!next) {
+    const TaskState& st = q->state().task(task_arg);
+    // ... and only when this worktree does not hold that claim already (then it is simply taken).
+    const auto here_held = read_claim(q->repo(), task_arg);
+    was_held = holds_lane(st.status) && st.owner == *actor && !(here_held && here_held->claim == st.claim);
+  }
+  std::string superseded;  // the claim a re-claim by the owner replaces
+  auto prepare = [&req, &superseded, was_held](Event& ev, const QueueState& s, const Definitions& d) -> Status {
+    AGENTQ_TRY(choose_claim(ev, s, d, req));
+    const TaskState& ts = s.task(ev.task);
+    superseded = holds_lane(ts.status) && ts.owner == ev.actor && ts.claim != ev.id ? ts.claim : "";
+    ev.claim = was_held ? superseded : "";
+    if (!superseded.empty() && !was_held)
+      return fail(Error(Code::ALREADY_CLAIMED, "task " + ev.task + " was claimed by " + ts.owner + " meanwhile (claim " +
+                                                   ts.claim + ")", {}, "work under that claim, or claim it again to re-claim it"));
+    return Status{};
+  };
   auto w = q->write(e, {}, prepare);
   if (!w) return ctx.out.error(w.error());
   const Event& done = w->event;
@@ -54,12 +98,17 @@ int run_claim(Invocation& in) {
     j["lane"] = *done.lane;
     j["branch"] = done.branch;
     j["commit"] = w->commit;
+    j["reclaimed"] = !superseded.empty();
+    j["superseded"] = superseded.empty() ? json(nullptr) : json(superseded);
     ctx.out.emit(j);
   } else {
-    ctx.out.line((w->noop ? "already claimed " : "claimed ") + ctx.out.bold(done.task) + " as " + done.actor + " (" +
+    const std::string verb = w->noop ? "already claimed " : !superseded.empty() ? "re-claimed " : "claimed ";
+    ctx.out.line(verb + ctx.out.bold(done.task) + " as " + done.actor + " (" +
                  done.role + ", lane " + std::to_string(*done.lane) + ", branch " + done.branch + ")");
+    if (!superseded.empty())
+      ctx.out.line("  the earlier claim " + superseded + " is fenced from now on; work on under this one");
     const Task* t = q->defs().task(done.task);
-    if (t && !t->acceptance_checks.empty())
+    if (superseded.empty() && t && !t->acceptance_checks.empty())
       ctx.out.line(ctx.out.dim("  acceptance checks: " + std::to_string(t->acceptance_checks.size()) +
                                "; record them with 'git agentq check " + done.task + "'"));
   }

@@ -73,6 +73,7 @@ int run_tick(Invocation& in) {
   const QueueState& s = q->state();
   const Tick t = take_tick(*q, ctx.env().now_ms());
   if (!t.not_saved.empty()) ctx.out.warn("cannot remember this tick: " + t.not_saved);
+  if (t.corrupt) ctx.out.diagnostic(*t.corrupt, "warning");
 
   if (ctx.out.json_mode) {
     json ch = json::array();
@@ -81,7 +82,8 @@ int run_tick(Invocation& in) {
     for (const auto& c : t.stale) st.push_back({{"task", c.task}, {"owner", c.owner}, {"role", c.role}, {"lane", c.lane}, {"idle_ms", c.idle}});
     ctx.out.emit(json{{"log_tip", s.tip}, {"previous_tip", t.first ? json(nullptr) : json(t.previous.log_tip)}, {"first", t.first},
                       {"events_since", t.events ? json(*t.events) : json(nullptr)}, {"changes", ch},
-                      {"dispatch", dispatch_json(d, t.dispatch)}, {"stale", st}});
+                      {"dispatch", dispatch_json(d, t.dispatch)}, {"stale", st},
+                      {"warnings", t.corrupt ? json::array({error_json(*t.corrupt)}) : json::array()}});
     return 0;
   }
   if (t.first) ctx.out.line(ctx.out.bold("first tick") + " in this worktree: log " + short_id(s.tip));
@@ -112,7 +114,7 @@ int run_prune_stale(Invocation& in) {
     actor = in.actor();
   }
   const auto outcomes = prune_stale(*q, actor, ctx.env().now_ms(), dry);
-  json list = json::array();
+  json list = json::array(), blocked = json::array();
   std::optional<Error> first_error;
   for (const PruneOutcome& o : outcomes) {
     const StaleClaim& c = o.claim;
@@ -126,6 +128,16 @@ int run_prune_stale(Invocation& in) {
       case PruneOutcome::Kind::skipped:
         ctx.out.note("skipped " + c.task + ": " + o.error->message);
         break;
+      case PruneOutcome::Kind::blocked: {
+        const TaskState& ts = q->state().task(c.task);
+        j["blocked_by"] = ts.blocked_by.empty() ? json(nullptr) : json(ts.blocked_by);
+        j["blocked_reason"] = ts.blocked_reason;
+        blocked.push_back(j);
+        ctx.out.line("left blocked " + pad(c.task, 11) + c.owner + ", " + o.reason +
+                     (ts.blocked_by.empty() ? "" : "; blocked by " + ts.blocked_by) +
+                     " (unblock it with set-status in_progress, or unclaim it)");
+        break;
+      }
       case PruneOutcome::Kind::failed:
         ctx.out.diagnostic(*o.error);
         if (!first_error) first_error = *o.error;
@@ -145,7 +157,7 @@ int run_prune_stale(Invocation& in) {
   }
   if (outcomes.empty())
     ctx.out.line("no stale claims (policy.stale_after " + format_duration(q->defs().policy.stale_after) + ")");
-  if (ctx.out.json_mode) ctx.out.emit(json{{"ok", !first_error}, {"dry_run", dry}, {"pruned", list}});
+  if (ctx.out.json_mode) ctx.out.emit(json{{"ok", !first_error}, {"dry_run", dry}, {"pruned", list}, {"blocked", blocked}});
   return first_error ? first_error->exit_code() : 0;
 }
 

@@ -5,6 +5,8 @@
 #include "cmd/common.h"
 #include "core/import.h"
 #include "gitstore/import.h"
+#include "gitstore/git_config.h"
+#include "core/strings.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
@@ -30,6 +32,17 @@ int run_import(Invocation& in) {
   auto plan = plan_import(*text, file, branch, [&](const std::string& rev) { return repo.resolve_commit(rev); });
   if (!plan) return ctx.out.error(plan.error());
   const std::string base = plan->defs.policy.base;
+  // Check first, then write: the acting actor (who writes the init event) must be one the new
+  // definitions declare, or the definitions commit would land and the events be refused.
+  if (auto actor = resolve_actor(repo, ctx.actor); actor && !actor->empty() && !plan->defs.actor(*actor)) {
+    std::vector<std::string> names;
+    for (const auto& a : plan->defs.actors) names.push_back(a.name);
+    return ctx.out.error(Error(Code::UNKNOWN_ACTOR,
+                               "actor '" + *actor + "' is not declared by the definitions " + file + " imports to; nothing was written",
+                               Location::in_file(file),
+                               "add " + *actor + " under actors: in " + file + " (with a coordinator role), or import as " +
+                                   (names.empty() ? std::string("an actor it declares") : "one of: " + join(names))));
+  }
 
   auto render_events = [&]() {
     json list = json::array();

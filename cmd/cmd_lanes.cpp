@@ -1,6 +1,8 @@
 // git agentq lanes setup | status | teardown | review-refresh | launch: one persistent worktree
 // per (role, lane). The work is gitstore's (gitstore/lanes.h, gitstore/launch.h) and the
 // decisions core's (core/lanes.h); this renders them.
+#include <unistd.h>
+
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/lanes.h"
@@ -109,7 +111,8 @@ int run_lanes_teardown(Invocation& in) {
   if (ctx.out.json_mode) {
     ctx.out.emit(json{{"ok", true}, {"lane", lane.name}, {"removed_worktree", done->removed_worktree}, {"path", plan->path},
                       {"deleted_branch", done->deleted_branch}, {"branch", lane.branch},
-                      {"saved_patch", saved ? json(*saved) : json(nullptr)}, {"forced", !items.empty()}});
+                      {"saved_patch", saved ? json(*saved) : json(nullptr)}, {"forced", !items.empty()},
+                      {"stranded", plan->stranded}});
     return 0;
   }
   if (saved) ctx.out.line("saved the uncommitted work of " + lane.name + " to " + *saved);
@@ -120,6 +123,9 @@ int run_lanes_teardown(Invocation& in) {
   if (done->kept_branch) ctx.out.line("kept branch " + lane.branch + ": it still holds work");
   for (const auto& i : items)
     if (i.code == Code::LANE_BUSY) ctx.out.warn(i.message + ": the claim stays in the queue; 'git agentq unclaim' releases it");
+  for (const std::string& task : plan->stranded)
+    ctx.out.warn("the claim on " + task + " was held by this worktree only: run 'git agentq claim " + task +
+                 "' as its owner where the work goes on (it re-claims it)");
   return 0;
 }
 
@@ -140,6 +146,15 @@ int run_lanes_review_refresh(Invocation& in) {
   if (r->switched) ctx.out.line("switched to " + r->branch);
   else ctx.out.line(ctx.out.dim("  (this worktree stays where it is) switch to it in a review lane: git switch " + r->branch));
   return 0;
+}
+
+Status check_lanes_launch(const Invocation& in) {
+  // tmux and zellij attach to the terminal: without one, --exec would leave a detached session
+  // behind and fail anyway. Refuse before anything is written or started.
+  if (in.has("exec") && !(isatty(0) && isatty(1)))
+    return fail(Error::usage("lanes launch --exec needs a terminal (stdin and stdout are not one): nothing was started")
+                    .hint("run it from a terminal, or leave out --exec and start the layout it writes yourself"));
+  return {};
 }
 
 int run_lanes_launch(Invocation& in) {

@@ -25,6 +25,10 @@ int run_promote(Invocation& in) {
     ctx.out.emit(json{{"ok", true}, {"noop", w.noop}, {"release", p->release}, {"commit", p->commit}, {"tasks", p->tasks},
                       {"previous", p->previous ? json(*p->previous) : json(nullptr)}, {"event", w.commit},
                       {"pushed", !p->remote.empty()}, {"pending", w.pending}});
+  } else if (w.noop) {
+    ctx.out.line(p->release + " is already at " + ctx.out.bold(short_id(p->commit)) + ", promoted by event " +
+                 w.event.id + ": nothing to do");
+    return 0;
   } else {
     ctx.out.line("promoted " + ctx.out.bold(short_id(p->commit)) + " to " + p->release + " (" +
                  std::to_string(p->tasks.size()) + " task(s): " + (p->tasks.empty() ? std::string("none new") : join(p->tasks)) + ")" +

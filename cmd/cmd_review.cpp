@@ -2,6 +2,7 @@
 #include "cmd/command.h"
 #include "cmd/common.h"
 #include "core/merge_ready.h"
+#include "gitstore/handoff.h"
 
 namespace agentq::cli {
 
@@ -23,6 +24,7 @@ int run_review(Invocation& in) {
   const std::string* event_id = &in.event_id();
   const Task* t = q->defs().task(task);
   if (!t) return ctx.out.error(Error::unknown_task(task));
+  fetch_handed_off(*q, task, ctx.offline);
   auto commit = q->repo().resolve_commit(in.str("commit"));
   if (!commit) return ctx.out.error(commit.error());
   // --role, else the review role the actor holds that the task needs.

@@ -17,6 +17,7 @@ int run_check(Invocation&);
 int run_evidence(Invocation&);
 int run_handoff(Invocation&);
 int run_review(Invocation&);
+int run_refresh(Invocation&);
 int run_merge_ready(Invocation&);
 int run_merge(Invocation&);
 int run_git_check(Invocation&);
@@ -51,6 +52,7 @@ Status check_check(const Invocation&);
 Status check_evidence(const Invocation&);
 Status check_handoff(const Invocation&);
 Status check_review(const Invocation&);
+Status check_refresh(const Invocation&);
 Status check_merge_ready(const Invocation&);
 Status check_merge(const Invocation&);
 Status check_override(const Invocation&);
@@ -60,6 +62,7 @@ Status check_run(const Invocation&);
 Status check_import(const Invocation&);
 Status check_promote(const Invocation&);
 Status check_lanes_lane(const Invocation&);
+Status check_lanes_launch(const Invocation&);
 
 namespace {
 
@@ -186,12 +189,13 @@ std::vector<Command> table() {
        .keep_log = true,
        .run = run_log});
   add({.name = "claim",
-       .summary = "claim a task (or --next --role R)",
-       .synopsis = "claim TASK | --next --role R  [--lane N] [--branch B] [--offline]",
-       .description = "Claim a task for the acting actor: it moves to in_progress on a free lane of its role.",
+       .summary = "claim a task (or --next [--role R]); by its owner, claim it again",
+       .synopsis = "claim TASK | --next [--role R]  [--lane N] [--branch B] [--offline]",
+       .description = "Claim a task for the acting actor: it moves to in_progress on a free lane of its role (in a "
+                      "lane's worktree, that lane). By the owner again: a re-claim that supersedes its claim.",
        .args = {arg("task", Complete::task)},
        .options = {flag("next", "claim the first ready task of --role"),
-                   opt_role("with --next: the role to take work for"),
+                   opt_role("with --next: the role to take work for (default: the lane's, or the actor's only one)"),
                    integer("lane", "N", "take this lane of the role (default: the task's pinned lane, else the lowest free one)"),
                    text("branch", "B", "the branch the work happens on (default: agent/<role>[-<lane>])")},
        .needs = Needs::writer,
@@ -286,6 +290,20 @@ std::vector<Command> table() {
        .event_id = true,
        .run = run_review,
        .check = check_review});
+  add({.name = "refresh",
+       .summary = "rebase a handed-off task onto base, re-run its checks, hand it off again",
+       .synopsis = "refresh TASK [--timeout SEC] [--offline]",
+       .description = "After base moved: rebase the handed-off commits onto the tip of the base branch (in a scratch "
+                      "worktree), run the acceptance checks on the result and record them, hand it off again and move "
+                      "the task branch in the worktree that has it. Approvals carry over when the patch is unchanged. "
+                      "A conflict or a failing check stops there and leaves the branch as it was.",
+       .args = {arg("task", Complete::task)},
+       .options = {integer("timeout", "SEC", "seconds per check (default: policy.check_timeout)")},
+       .needs = Needs::writer,
+       .offline = true,
+       .event_id = true,
+       .run = run_refresh,
+       .check = check_refresh});
   add({.name = "merge-ready",
        .summary = "every item a merge still needs, with codes and fixes",
        .synopsis = "merge-ready TASK",
@@ -416,7 +434,8 @@ std::vector<Command> table() {
                    text("output", "FILE", "where to write it (default: <git common dir>/agentq/lanes.tmux.sh or lanes.kdl)",
                         Complete::file),
                    flag("exec", "start the layout after writing it")},
-       .run = run_lanes_launch});
+       .run = run_lanes_launch,
+       .check = check_lanes_launch});
   add({.name = "preflight",
        .summary = "is this lane ready to work as --role R? every failing item at once",
        .synopsis = "preflight --role R",

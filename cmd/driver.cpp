@@ -14,6 +14,7 @@
 #include <cxxopts.hpp>
 
 #include "cmd/command.h"
+#include "gitstore/init.h"
 #include "core/definitions.h"
 #include "gitstore/git_config.h"
 
@@ -203,6 +204,12 @@ Status open_needs(Invocation& in) {
   if (!q) return fail(q.error());
   in.queue_.emplace(std::move(*q));
   if (c.needs == Needs::repo) return {};
+  // A fresh clone of a replicated queue joins it first, whatever the command (not offline).
+  if (!in.ctx.offline && !in.queue_->log_tip()) {
+    auto joined = join_fresh_clone(*in.queue_);
+    if (!joined) return fail(joined.error());
+    if (*joined) in.out.note("joined the queue of " + in.queue_->remote() + " (" + std::to_string(*joined) + " events)");
+  }
   LoadOptions load;
   load.keep_log = c.keep_log;
   load.defs_rev = in.str("defs");
@@ -270,10 +277,16 @@ int dispatch(Context& ctx, const std::vector<std::string>& args) {
     if (*g == Global::no) break;
   }
   if (i == args.size()) {
+    // No command is a usage error, as for git itself: the list, and exit 1 (-h and help: 0).
     list_commands(ctx.out);
-    return 0;
+    return 1;
   }
   std::string name = args[i++];
+  // An unknown command or action is refused before its own options are parsed: --json anywhere
+  // still means the refusal is JSON on stdout.
+  if (std::find(args.begin() + static_cast<long>(i), args.end(), "--json") != args.end() &&
+      (!find_command(name) || !subcommands(name).empty()))
+    ctx.out.json_mode = true;
   if (name == "help") {
     // `help [CMD [SUB]]`: a command's help from the table, or the list.
     std::string words;

@@ -12,6 +12,9 @@ json error_json(const Error& e) {
   json j;
   j["code"] = std::string(code_name(e.code));
   j["message"] = e.message;
+  // Every key is always there (null when it does not apply), so that a consumer reads
+  // error.fix without checking first.
+  j["location"] = nullptr;
   if (!e.where.empty()) {
     json loc;
     if (!e.where.file.empty()) loc["file"] = e.where.file;
@@ -22,7 +25,7 @@ json error_json(const Error& e) {
     if (!e.where.task.empty()) loc["task"] = e.where.task;
     j["location"] = loc;
   }
-  if (!e.fix.empty()) j["fix"] = e.fix;
+  j["fix"] = e.fix.empty() ? json(nullptr) : json(e.fix);
   j["exit_code"] = e.exit_code();
   return j;
 }

@@ -89,7 +89,9 @@ namespace agentq {
   X(RUN_PAUSED, 1)                      \
   X(RUN_IN_PROGRESS, 1)                 \
   /* the architecture round */          \
-  X(INTERNAL_ERROR, 4)
+  X(INTERNAL_ERROR, 4)                  \
+  /* the daily loop */                  \
+  X(REBASE_CONFLICT, 3)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

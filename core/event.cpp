@@ -115,13 +115,16 @@ constexpr Mask bits(N... names) {
 // Common to every type: v, type, id, at, defs (required); actor is required except on init.
 constexpr std::array<TypeSpec, 12> kSpecs = {{
     {EventType::init, bits("base"), bits("actor", "role", "release", "remote")},
-    {EventType::claim, bits("actor", "task", "role", "lane"), bits("branch")},
+    // `claim` on a claim event: a re-claim by the owner, naming the claim it supersedes.
+    {EventType::claim, bits("actor", "task", "role", "lane"), bits("branch", "claim")},
     {EventType::unclaim, bits("actor", "task", "role"), bits("lane", "claim", "reason", "saved_patch")},
     {EventType::status, bits("actor", "task", "role", "status"), bits("lane", "claim", "reason", "blocked_by", "commit")},
     {EventType::evidence, bits("actor", "task", "command", "result", "kind", "commit"),
      bits("role", "lane", "exit_code", "duration_ms", "log", "log_bytes")},
-    {EventType::handoff, bits("actor", "task", "role", "claim", "branch", "commit", "merge_base", "files"),
-     bits("lane", "patch_id", "commits", "evidence", "risks", "next", "root_cause", "owning_file", "proof_command")},
+    // `claim` is optional: a coordinator hands off without one (refresh, the merge train); the
+    // rules require it of everyone else (check_authority).
+    {EventType::handoff, bits("actor", "task", "role", "branch", "commit", "merge_base", "files"),
+     bits("lane", "claim", "patch_id", "commits", "evidence", "risks", "next", "root_cause", "owning_file", "proof_command")},
     {EventType::review, bits("actor", "task", "role", "commit", "decision"), bits("note", "exception_note")},
     {EventType::promote, bits("actor", "release", "commit", "risks", "rollback"), bits("role", "tasks")},
     {EventType::void_, bits("actor", "event", "reason"), bits("role", "task")},

@@ -86,6 +86,19 @@ Status check_claim(const QueueState& s, const Event& e, const Definitions& d, co
   if (e.role != t.role)
     return fail(refuse(Code::ROLE_MISMATCH, "task " + t.id + " belongs to role " + t.role + ", not " + e.role, t.id));
   if (ts.status == TaskStatus::done) return fail(refuse(Code::ILLEGAL_TRANSITION, "task " + t.id + " is already done", t.id));
+  // The owner can always get back in: a claim by the actor who holds the task supersedes its
+  // claim (the handle was lost with a worktree, a clone, a crash before it was written). It
+  // keeps the task's role, lane and state; the old claim is fenced from then on.
+  // It names the claim it supersedes, so a stale claim replayed later (sync) or a racing one is
+  // refused as before instead of taking the task over.
+  if (holds_lane(ts.status) && e.actor == ts.owner && e.role == ts.role && !e.claim.empty() && e.claim == ts.claim) {
+    if (e.lane && *e.lane != ts.lane)
+      return fail(refuse(Code::LANE_BUSY,
+                         "task " + t.id + " holds lane " + std::to_string(ts.lane) + " of " + ts.role +
+                             "; claiming it again keeps that lane, not lane " + std::to_string(*e.lane),
+                         t.id, "claim it again without --lane, from the lane that holds it"));
+    return {};
+  }
   if (holds_lane(ts.status))
     return fail(refuse(Code::ALREADY_CLAIMED,
                        "task " + t.id + " is already claimed by " + ts.owner + " (" + std::string(to_string(ts.status)) +
@@ -122,7 +135,9 @@ Status check_status(const QueueState& s, const Event& e, const Definitions& d, c
     return {};
   }
   if (e.status == "blocked") {
-    if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review) return illegal("");
+    // Blocked again: a new reason or blocking task replaces the old one.
+    if (ts.status != TaskStatus::in_progress && ts.status != TaskStatus::in_review && ts.status != TaskStatus::blocked)
+      return illegal("");
     if (!e.blocked_by.empty() && !d.task(e.blocked_by))
       return fail(Error(Code::UNKNOWN_TASK, "blocked by unknown task '" + e.blocked_by + "'").in_task(t.id));
     if (e.blocked_by == t.id) return fail(refuse(Code::EVENT_INVALID, t.id + " cannot block itself", t.id));
@@ -446,6 +461,13 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
   };
   switch (e.type) {
     case EventType::claim:
+      if (holds_lane(ts.status) && ts.owner == e.actor) {  // a re-claim: a new handle, nothing else changes
+        if (!ts.claim.empty()) s.released_claims.insert(ts.claim);
+        ts.claim = e.id;
+        ts.branch = e.branch;
+        ts.claimed_at = e.at;
+        break;
+      }
       ts.status = TaskStatus::in_progress;
       ts.owner = e.actor;
       ts.role = e.role;
@@ -473,7 +495,7 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
       break;
     case EventType::status:
       if (e.status == "blocked") {
-        ts.before_block = ts.status;
+        if (ts.status != TaskStatus::blocked) ts.before_block = ts.status;
         ts.status = TaskStatus::blocked;
         ts.blocked_reason = e.reason;
         ts.blocked_by = e.blocked_by;
@@ -510,8 +532,12 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
       h.proof_command = e.proof_command;
       ts.handoff = std::move(h);
       ts.status = TaskStatus::in_review;
-      ts.implementers.insert(e.actor);
-      ts.implementer_roles.insert(e.role);
+      // A coordinator's handoff (refresh: a rebase whose patch did not change) makes it no
+      // implementer: it may still review, and the owner's work stays the owner's.
+      if (!e.claim.empty()) {
+        ts.implementers.insert(e.actor);
+        ts.implementer_roles.insert(e.role);
+      }
       break;
     }
     case EventType::review: {

@@ -96,6 +96,13 @@ Status choose_claim(Event& ev, const QueueState& s, const Definitions& d, const 
   const Task* t = d.task(ev.task);
   if (!t) return fail(Error::unknown_task(ev.task));
   ev.role = t->role;
+  // The owner claiming its task again (a lost handle, or a retry): its lane and branch, so that
+  // a retry with the same --event-id is the identical event, a no-op.
+  if (const TaskState& ts = s.task(ev.task); holds_lane(ts.status) && ts.owner == ev.actor && ts.role == t->role) {
+    ev.lane = ts.lane;
+    ev.branch = r.branch.empty() ? ts.branch : r.branch;
+    return {};
+  }
   auto lane = pick_lane(s, d, *t, r.lane);
   if (lane) ev.lane = *lane;
   else if (lane.error().code == Code::USAGE) return fail(lane.error());

@@ -14,6 +14,8 @@ std::string claim_path(const Repo& repo, const std::string& task) {
 }
 }  // namespace
 
+Result<RunLock> hold_claim_lock(const Repo& repo) { return RunLock::wait(repo.worktree_state_dir() + "/claim.lock"); }
+
 std::optional<HeldClaim> read_claim(const Repo& repo, const std::string& task) {
   auto text = read_file(claim_path(repo, task));
   if (!text) return std::nullopt;

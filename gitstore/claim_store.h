@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "gitstore/queue.h"
 #include "gitstore/repo.h"
+#include "gitstore/run_lock.h"
 
 namespace agentq {
 
@@ -18,6 +19,12 @@ struct HeldClaim {
   std::string actor;
   std::string task;
 };
+
+// Held by `claim` from before it reads this worktree's handles until the new handle is written.
+// Without it, a second process of the same actor in the same worktree that loaded the state
+// after the first one published its claim, but read the handles before that claim's handle was
+// written, would take the claim for one whose handle was lost and re-claim it: two winners.
+Result<RunLock> hold_claim_lock(const Repo& repo);
 
 std::optional<HeldClaim> read_claim(const Repo& repo, const std::string& task);
 Status write_claim(const Repo& repo, const HeldClaim& claim);

@@ -47,13 +47,25 @@ Result<std::string> find_base_tip(const Repo& repo, const std::string& base, con
 }
 
 Result<Definitions> load_definitions_at(const Repo& repo, const std::string& commit) {
-  const std::string where = std::string(kDefsPath) + "@" + short_id(commit);
+  // The checked-out commit's file is the one in the work tree: name it as a path (path:line:col,
+  // so that editors jump to it) and keep the commit in the message; any other commit's file is
+  // FILE@COMMIT, which no editor opens.
+  const auto head = repo.resolve_commit("HEAD");
+  const bool checked_out = head && *head == commit;
+  const std::string where = checked_out ? std::string(kDefsPath) : std::string(kDefsPath) + "@" + short_id(commit);
   auto text = repo.read_path(commit, kDefsPath);
   if (!text) return fail(text.error());
   if (!*text)
     return fail(Error(Code::DEF_INVALID, std::string("commit ") + short_id(commit) + " has no " + kDefsPath,
                       Location::in_file(where), "commit the queue definitions to the base branch"));
-  return load_definitions(**text, where);
+  auto defs = load_definitions(**text, where);
+  if (!defs && checked_out) {
+    Error e = defs.error();
+    e.message += " (in commit " + short_id(commit) + ")";
+    e.where.commit = commit;
+    return fail(e);
+  }
+  return defs;
 }
 
 GitRepoView::GitRepoView(const Repo& repo, std::string base_tip, QueueVerifier* verifier)

@@ -83,4 +83,12 @@ Result<Handoff> hand_off(Queue& q, const std::string& actor, const std::string& 
   return h;
 }
 
+void fetch_handed_off(Queue& q, const std::string& task, bool offline) {
+  const TaskState& ts = q.state().task(task);
+  if (!ts.handoff || offline || q.remote().empty() || q.repo().resolve_commit(ts.handoff->commit)) return;
+  const std::string& b = ts.handoff->branch;
+  (void)run_git({"fetch", "--quiet", q.remote(), "+refs/heads/" + b + ":refs/remotes/" + q.remote() + "/" + b},
+                git_cwd(q.repo()));
+}
+
 }  // namespace agentq

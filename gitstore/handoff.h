@@ -37,4 +37,10 @@ struct Handoff {
 Result<Handoff> hand_off(Queue& q, const std::string& actor, const std::string& event_id, const HandoffRequest& r,
                          bool offline);
 
+// Makes `task`'s handed-off commit available here: when it is missing and the queue has a remote
+// (and not `offline`), fetches the handoff's branch into refs/remotes/<remote>/<branch>. A
+// reviewer in a clone that never fetched the branch reviews what was handed off, not
+// "unknown revision". Best effort: resolving the commit afterwards says what is still missing.
+void fetch_handed_off(Queue& q, const std::string& task, bool offline);
+
 }  // namespace agentq

@@ -37,6 +37,23 @@ std::string header(const std::string& name) {
          "chained=\"${0%/*}/" + name + kChainedSuffix + "\"\n";
 }
 
+// What each hook guards, for the one line a shim prints when git-agentq cannot be found.
+std::string guards(const std::string& name) {
+  if (name == "pre-push") return "pushes of the queue refs and the base branch";
+  if (name == "pre-receive") return "what is pushed to this repository";
+  if (name == "reference-transaction") return "updates of the queue refs and the base branch";
+  if (name == "pre-merge-commit") return "merges into the base branch";
+  return "this repository's queue";
+}
+
+// Without git-agentq on PATH, `git agentq` is "not a git command" and the hook fails with
+// nothing to go on: say which hook, what it guards and the two ways out, in one line.
+std::string require_binary(const std::string& name) {
+  return "command -v git-agentq >/dev/null 2>&1 || { echo \"" + name +
+         " hook: git-agentq is not on PATH, so " + guards(name) +
+         " cannot be checked; install git-agentq (see its README) or remove this hook ($0)\" >&2; exit 1; }\n";
+}
+
 }  // namespace
 
 std::string shim_text(const std::string& name, const std::vector<std::string>& guarded) {
@@ -60,11 +77,13 @@ std::string shim_text(const std::string& name, const std::vector<std::string>& g
     s += "  printf '%s' \"$lines\" | \"$chained\" \"$@\" || exit $?\n";
     s += "fi\n";
     s += "[ \"$1\" = prepared ] && [ -n \"$match\" ] || exit 0\n";
+    s += require_binary(name);
     s += "printf '%s' \"$lines\" | git agentq hook reference-transaction \"$@\"\n";
   } else if (name == "pre-merge-commit") {
     s += "if [ -x \"$chained\" ]; then\n";
     s += "  \"$chained\" \"$@\" || exit $?\n";
     s += "fi\n";
+    s += require_binary(name);
     s += "exec git agentq hook " + name + " \"$@\"\n";
   } else {
     // Both hooks read the same input: keep it byte for byte (the '.' keeps trailing newlines).
@@ -73,6 +92,7 @@ std::string shim_text(const std::string& name, const std::vector<std::string>& g
     s += "if [ -x \"$chained\" ]; then\n";
     s += "  printf '%s' \"$input\" | \"$chained\" \"$@\" || exit $?\n";
     s += "fi\n";
+    s += require_binary(name);
     s += "printf '%s' \"$input\" | git agentq hook " + name + " \"$@\"\n";
   }
   return s;

@@ -61,6 +61,19 @@ Status prepare_sync(Queue& q) {
   return q.prepare_uninitialised(seed->policy.base, seed->policy.remote);
 }
 
+Result<size_t> join_fresh_clone(Queue& q) {
+  if (q.log_tip()) return 0;
+  auto head = q.repo().resolve_commit("HEAD");
+  if (!head) return 0;
+  auto seed = load_definitions_at(q.repo(), *head);
+  if (!seed || !remote_configured(q.repo(), seed->policy.remote)) return 0;
+  auto joined = join_remote_queue(q, seed->policy.base, seed->policy.remote);
+  if (!joined) return fail(joined.error());
+  if (!*joined || !q.log_tip()) return 0;
+  AGENTQ_TRY(q.load());
+  return q.state().events;
+}
+
 Result<InitResult> init_queue(Queue& q, const Definitions& seed, const std::string& actor_flag) {
   const std::string base = seed.policy.base;
   const std::string remote = seed.policy.remote;

@@ -31,6 +31,12 @@ struct InitResult {
 // no log and no commit to read them from.
 Status prepare_sync(Queue& q);
 
+// A clone that has not synced yet joins its queue by itself, before a command reads it: with no
+// local log, definitions at HEAD whose policy.remote is configured here and a queue on that
+// remote, fetches it (as `sync` does; nothing is written). The number of events joined, or 0
+// when there was nothing to join (the command then says NO_QUEUE as before).
+Result<size_t> join_fresh_clone(Queue& q);
+
 // Joins the remote's queue when there is one, else writes the init event under `seed` as the
 // actor `actor_flag` resolves to (none is fine when signing is not required). DEF_INVALID when
 // the definitions at the tip of base name another base; UNKNOWN_ACTOR for an undeclared actor.

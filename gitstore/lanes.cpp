@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "core/rules.h"
 #include "core/signature.h"
 #include "gitstore/branches.h"
@@ -11,6 +13,8 @@
 #include "gitstore/remote.h"
 #include "gitstore/saved_work.h"
 #include "gitstore/system.h"
+#include "gitstore/process.h"
+#include "core/strings.h"
 #include "gitstore/verify.h"
 
 namespace agentq {
@@ -26,6 +30,14 @@ Result<LaneLayout> lane_layout(const Repo& repo, const Definitions& d) {
   l.root = normal_path(root.string());
   l.prefix = d.policy.worktree_prefix.empty() ? fs::path(l.main).filename().string() : d.policy.worktree_prefix;
   return l;
+}
+
+std::optional<Lane> lane_here(Queue& q) {
+  const Repo& repo = q.repo();
+  if (repo.is_bare() || repo.git_dir() == repo.common_dir()) return std::nullopt;
+  auto layout = lane_layout(repo, q.defs());
+  if (!layout) return std::nullopt;
+  return lane_of_branch(q.defs(), layout->prefix, repo.head_branch());
 }
 
 Result<LaneSet> open_lanes(Queue& q) {
@@ -138,6 +150,29 @@ std::vector<LaneStatus> lane_statuses(Queue& q, const LaneSet& set) {
   return out;
 }
 
+namespace {
+
+// The tasks whose live claim handle the worktree at `path` holds (<its git dir>/agentq/claim/<task>).
+std::vector<std::string> live_handles_at(const Queue& q, const std::string& path) {
+  std::vector<std::string> out;
+  auto dir = run_git({"rev-parse", "--absolute-git-dir"}, path);
+  if (!dir || dir->exit_code != 0) return out;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(chomp(dir->out) + "/agentq/claim", ec)) {
+    const std::string task = f.path().filename().string();
+    if (task.find('.') != std::string::npos) continue;  // .released, .corrupt: not a handle
+    auto text = read_file(f.path().string());
+    if (!text) continue;
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("claim") || !j["claim"].is_string()) continue;
+    const TaskState& ts = q.state().task(task);
+    if (holds_lane(ts.status) && ts.claim == j["claim"].get<std::string>()) out.push_back(task);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<TeardownPlan> plan_teardown(Queue& q, const LaneSet& set, const std::string& name) {
   Repo& repo = q.repo();
   auto lane = find_lane(q.defs(), set.layout.prefix, name);
@@ -177,6 +212,21 @@ Result<TeardownPlan> plan_teardown(Queue& q, const LaneSet& set, const std::stri
     facts.unpushed = *unpushed;
   }
   p.blockers = teardown_blockers(q.state(), *lane, facts);
+  // Removing the worktree would strand a claim whose only handle it holds (a task claimed here
+  // for another lane, say): the owner could act on it again only by claiming it anew.
+  if (p.worktree)
+    for (const std::string& task : live_handles_at(q, p.worktree->path)) {
+      p.stranded.push_back(task);
+      const TaskState& ts = q.state().task(task);
+      if (task == lane_holder(q.state(), lane->role, lane->lane)) continue;  // already named
+      ReadyItem i;
+      i.code = Code::LANE_BUSY;
+      i.message = p.worktree->path + " holds the only claim handle of " + task + " (" +
+                  std::string(to_string(ts.status)) + ", " + ts.owner + ")";
+      i.fix = "hand " + task + " off or unclaim it first; with --force, 'git agentq claim " + task +
+              "' by its owner elsewhere re-claims it";
+      p.blockers.push_back(i);
+    }
   return p;
 }
 

@@ -42,6 +42,10 @@ struct LaneSet {
 };
 Result<LaneSet> open_lanes(Queue& q);
 
+// The lane this worktree is: a linked worktree with a lane's branch checked out. nullopt in
+// the coordinator's checkout, a clone, or on any other branch.
+std::optional<Lane> lane_here(Queue& q);
+
 // Who works in each lane that `lanes setup` makes: `assign` (LANE=ACTOR) first, else the role's
 // actors dealt over its lanes. Errors as lane_assignments; GIT_ERROR when the base branch does
 // not exist (lanes branch from it).
@@ -86,6 +90,7 @@ struct TeardownPlan {
   std::optional<WorktreeEntry> worktree;  // none (one deleted by hand is forgotten here)
   LaneFacts facts;
   std::vector<ReadyItem> blockers;  // teardown_blockers: empty or --force, else nothing happens
+  std::vector<std::string> stranded;  // tasks whose live claim handle only this worktree holds
 };
 // USAGE when the lane's worktree is the one this runs in; errors when git cannot tell.
 Result<TeardownPlan> plan_teardown(Queue& q, const LaneSet& set, const std::string& name);

@@ -73,6 +73,21 @@ Result<Promoted> promote(Queue& q, const std::string& actor, const std::string& 
   } else {
     p.previous = q.repo().ref("refs/heads/" + p.release);
   }
+  // The release already is this commit, by a promotion on record: a second event would carry
+  // no task and move nothing, so promoting it again (a retry) is a no-op that says so.
+  if (p.previous && *p.previous == *sha) {
+    const auto& done = q.state().promotions;
+    for (auto it = done.rbegin(); it != done.rend(); ++it) {
+      if (it->commit != *sha || it->release != p.release) continue;
+      p.written.noop = true;
+      p.written.event.id = it->id;
+      p.written.event.type = EventType::promote;
+      p.written.event.commit = *sha;
+      if (auto c = q.state().id_commits.find(it->id); c != q.state().id_commits.end()) p.written.commit = c->second;
+      p.tasks = it->tasks;
+      return p;
+    }
+  }
 
   Event e;
   e.type = EventType::promote;

@@ -28,7 +28,9 @@ struct Promoted {
 
 // Promotes `rev` as `actor`. In this order: NOT_HUMAN, USAGE without policy.release or when
 // `offline` with a remote (the event and the branch land together or not at all), the commit,
-// RELEASE_NOT_IN_BASE, fetching the remote's release, then the write's own errors. The local
+// RELEASE_NOT_IN_BASE, fetching the remote's release, then the write's own errors. When the
+// release already is `rev` by a recorded promotion nothing is written (`written.noop`, naming
+// that promotion's event). The local
 // release branch follows through git (so reference-transaction hooks judge it too), unless a
 // work tree has it checked out.
 Result<Promoted> promote(Queue& q, const std::string& actor, const std::string& event_id, const std::string& rev,

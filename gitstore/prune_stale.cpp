@@ -13,6 +13,11 @@ std::vector<PruneOutcome> prune_stale(Queue& q, const std::string& actor, Millis
     o.claim = c;
     o.reason = "stale: no activity for " + format_age(c.idle) + " (policy.stale_after " +
                format_duration(d.policy.stale_after) + ")";
+    if (q.state().task(c.task).status == TaskStatus::blocked) {
+      o.kind = PruneOutcome::Kind::blocked;
+      out.push_back(std::move(o));
+      continue;
+    }
     if (dry_run) {
       out.push_back(std::move(o));
       continue;
@@ -39,7 +44,7 @@ std::vector<PruneOutcome> prune_stale(Queue& q, const std::string& actor, Millis
     const std::string claim = c.claim;
     auto still_stale = [claim, now](Event& ev, const QueueState& s, const Definitions& defs) -> Status {
       for (const auto& sc : stale_claims(s, defs, now))
-        if (sc.task == ev.task && sc.claim == claim) return {};
+        if (sc.task == ev.task && sc.claim == claim && s.task(ev.task).status != TaskStatus::blocked) return {};
       return fail(Error(Code::LOST_RACE, ev.task + " is no longer the stale claim it was", {}, "nothing to do"));
     };
     auto w = q.write(e, {}, still_stale);

@@ -20,6 +20,7 @@ struct PruneOutcome {
     pruned,       // the unclaim event is written
     skipped,      // it was no longer the stale claim it was when written (LOST_RACE, in `error`)
     failed,       // saving its work or writing the event failed (`error`)
+    blocked,      // blocked: reported as stale, never put back to todo (its blocker still holds)
   };
   StaleClaim claim;
   std::string reason;  // the unclaim's reason: how long it was idle, against what policy
@@ -30,7 +31,8 @@ struct PruneOutcome {
 };
 
 // Every claim stale at `now`, in stale_claims order, unclaimed as `actor` unless `dry_run`.
-// A claim that came back to life (or was released) in the meantime is skipped, never pruned.
+// A claim that came back to life (or was released) in the meantime is skipped, never pruned;
+// a blocked task is only reported (Kind::blocked): it waits for its blocker, not for its owner.
 std::vector<PruneOutcome> prune_stale(Queue& q, const std::string& actor, Millis now, bool dry_run);
 
 }  // namespace agentq

@@ -13,6 +13,9 @@ class RunLock {
  public:
   // RUN_IN_PROGRESS when another process holds `path`; `what` names it in the message.
   static Result<RunLock> acquire(const std::string& path, const std::string& what);
+  // Waits for `path` however long its holder keeps it: for critical sections of milliseconds
+  // (a claim from reading the state until its handle is written), never for a run.
+  static Result<RunLock> wait(const std::string& path);
   RunLock(RunLock&& other) noexcept;
   RunLock& operator=(RunLock&& other) noexcept;
   RunLock(const RunLock&) = delete;

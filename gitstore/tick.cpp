@@ -1,5 +1,7 @@
 #include "gitstore/tick.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "gitstore/history.h"
@@ -7,12 +9,21 @@
 
 namespace agentq {
 
-TickSnapshot read_tick(const Repo& repo) {
+TickSnapshot read_tick(const Repo& repo, std::optional<Error>* corrupt) {
   TickSnapshot t;
-  auto text = read_file(repo.worktree_state_dir() + "/tick.json");
+  const std::string path = repo.worktree_state_dir() + "/tick.json";
+  auto text = read_file(path);
   if (!text) return t;
   auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return t;
+  if (j.is_discarded() || !j.is_object() || (j.contains("log_tip") && !j["log_tip"].is_string())) {
+    const std::string aside = path + ".corrupt";
+    const bool moved = std::rename(path.c_str(), aside.c_str()) == 0;
+    if (corrupt)
+      *corrupt = Error(Code::CACHE_CORRUPT,
+                       path + " does not parse" + (moved ? "; moved aside to " + aside : " and could not be moved aside"),
+                       Location::in_file(path), "nothing to do: this tick counts as the first; look at " + aside + " if it was edited by hand");
+    return t;
+  }
   if (j.contains("log_tip") && j["log_tip"].is_string()) t.log_tip = j["log_tip"].get<std::string>();
   if (j.contains("status") && j["status"].is_object())
     for (auto& [k, v] : j["status"].items())
@@ -30,7 +41,7 @@ Tick take_tick(Queue& q, Millis now) {
   const QueueState& s = q.state();
   Repo& repo = q.repo();
   Tick t;
-  t.previous = read_tick(repo);
+  t.previous = read_tick(repo, &t.corrupt);
   t.first = t.previous.log_tip.empty();
   const std::string& prev = t.previous.log_tip;
   if (!t.first) t.changes = tick_changes(t.previous, s, d);

@@ -14,9 +14,10 @@
 
 namespace agentq {
 
-// The last tick's snapshot. An empty snapshot when there was none (or it cannot be read: it is
-// only a convenience).
-TickSnapshot read_tick(const Repo& repo);
+// The last tick's snapshot. An empty snapshot when there was none. A file that does not parse
+// is never silently reset: it is moved aside to tick.json.corrupt and `corrupt` says so
+// (CACHE_CORRUPT), and this tick counts as the first.
+TickSnapshot read_tick(const Repo& repo, std::optional<Error>* corrupt = nullptr);
 Status write_tick(const Repo& repo, const TickSnapshot& t);
 
 struct Tick {
@@ -27,6 +28,7 @@ struct Tick {
   std::vector<Dispatch> dispatch;   // the idle lanes that have something to claim
   std::vector<StaleClaim> stale;    // claims idle past policy.stale_after at `now`
   std::string not_saved;            // why this tick could not be remembered (it still counts)
+  std::optional<Error> corrupt;     // CACHE_CORRUPT: the previous tick's file was moved aside
 };
 
 // Compares the queue with the previous tick and remembers this one.

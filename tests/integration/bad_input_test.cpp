@@ -51,8 +51,9 @@ TEST_CASE("bad input: broken YAML is exit 2 with file:line:col, for every comman
     Run r = sb.aq(repo, cmd);
     INFO(cmd.front() << ": " << r.err);
     CHECK(r.code == 2);
-    CHECK(r.err.find("error[DEF_UNKNOWN_KEY]: .agentq/queue.yaml@") != std::string::npos);
-    CHECK(r.err.find("23:5: unknown key 'colour' in task") != std::string::npos);
+    // The checked-out definitions: path:line:col for editors, the commit in the message.
+    CHECK(r.err.find("error[DEF_UNKNOWN_KEY]: .agentq/queue.yaml:23:5: unknown key 'colour' in task") != std::string::npos);
+    CHECK(r.err.find("(in commit " + sb.git_ok(repo, {"rev-parse", "--short=12", "HEAD"}).substr(0, 7)) != std::string::npos);
   }
   CHECK(snapshot(sb, repo) == before);
   auto j = sb.aq_json(repo, {"status"});
@@ -134,11 +135,15 @@ TEST_CASE("bad input: a hand-written event with garbage JSON", "[bad-input]") {
 TEST_CASE("bad input: an illegal but well-formed event is reported with its code and skipped", "[bad-input]") {
   Sandbox sb;
   const std::string repo = sb.make_queue("repo");
-  REQUIRE(sb.aq(repo, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
-  // A second claim of A-1 written by hand (as if origin ran no pre-receive hook).
+  REQUIRE(sb.aq(repo, {"claim", "B-1", "--actor", "agent-b"}).code == 0);
+  // A second claim of B-1 by another actor, written by hand (as if origin ran no pre-receive
+  // hook). (By agent-b itself it would be a legal re-claim.)
   std::string json = sb.git_ok(repo, {"log", "-1", "--format=%b", "refs/agent-queue/log"});
   size_t id = json.find("\"id\":\"");
   json.replace(id + 6, 36, "00000000-0000-4000-8000-000000000000");
+  const size_t who = json.find("\"actor\":\"agent-b\"");
+  REQUIRE(who != std::string::npos);
+  json.replace(who, 17, "\"actor\":\"agent-b2\"");
   sb.write("msg", "forged claim\n\n" + json + "\n");
   const std::string empty_tree = sb.git_ok(repo, {"hash-object", "-t", "tree", "-w", "/dev/null"});
   std::string forged =
@@ -148,7 +153,7 @@ TEST_CASE("bad input: an illegal but well-formed event is reported with its code
   REQUIRE(vj["findings"].size() == 1);
   CHECK(vj["findings"][0]["code"] == "ALREADY_CLAIMED");
   CHECK(vj["findings"][0]["commit"] == forged);
-  CHECK(vj["findings"][0]["task"] == "A-1");
+  CHECK(vj["findings"][0]["task"] == "B-1");
   Run v = sb.aq(repo, {"validate"});
   CHECK(v.code == 1);
 }

@@ -186,6 +186,12 @@ TEST_CASE("command table: help, the manual's synopsis and completion all come fr
   // help CMD is CMD -h; a group lists its actions; an action has its own help.
   Run help = sb.aq(repo, {"help", "claim"});
   CHECK(help.code == 0);
+  // No command at all: the usage, and exit 1 as git does; -h and `help` alone exit 0.
+  Run bare = sb.aq(repo, {});
+  CHECK(bare.code == 1);
+  CHECK(bare.out.find("claim") != std::string::npos);
+  CHECK(sb.aq(repo, {"-h"}).code == 0);
+  CHECK(sb.aq(repo, {"help"}).code == 0);
   CHECK(help.out == sb.aq(repo, {"claim", "-h"}).out);
   CHECK(help.out.find("--event-id ID") != std::string::npos);
   CHECK(sb.aq(repo, {"help", "lanes"}).out.find("teardown") != std::string::npos);

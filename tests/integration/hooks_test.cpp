@@ -364,6 +364,16 @@ TEST_CASE("promote: humans only, base commits only, evidence recorded, release m
   CHECK(j["pushed"] == true);
   CHECK(sb.git_ok(origin, {"rev-parse", "rel"}) == c);
   CHECK(sb.git_ok(dir, {"rev-parse", "rel"}) == c);
+  // The same SHA again is a no-op that says so: nothing is written.
+  const std::string log_tip = sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"});
+  Run twice = sb.aq(dir, {"promote", c, "--risks", "r", "--rollback", "b", "--actor", "alice"});
+  INFO(twice.all());
+  CHECK(twice.code == 0);
+  CHECK(has(twice.out, "nothing to do"));
+  CHECK(sb.git_ok(origin, {"rev-parse", "refs/agent-queue/log"}) == log_tip);
+  auto twice_json = nlohmann::json::parse(sb.aq(dir, {"promote", c, "--risks", "r", "--rollback", "b", "--actor", "alice", "--json"}).out);
+  CHECK(twice_json["noop"] == true);
+  CHECK(twice_json["event"] == j["event"]);
   const std::string evidence = sb.git_ok(dir, {"show", j["event"].get<std::string>() + ":release/evidence.json"});
   auto ev = nlohmann::json::parse(evidence);
   CHECK(ev["source"] == c);

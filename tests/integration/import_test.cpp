@@ -135,6 +135,12 @@ TEST_CASE("import: a file that breaks the rules is refused before anything is wr
   CHECK(order.err.find("DEP_NOT_DONE") != std::string::npos);
   sb.write("owner.yaml", "tasks:\n  - { id: A, role: r, status: in_progress }\n");
   CHECK(sb.aq(repo, {"import", "../owner.yaml"}).code == 2);
+  // An acting actor the new definitions do not declare: refused before the definitions commit.
+  sb.write("ok.yaml", "tasks:\n  - { id: A, role: r, status: in_progress, owner: x }\n");
+  Run stranger = sb.aq(repo, {"import", "../ok.yaml", "--actor", "alice"});
+  CHECK(stranger.code == 2);
+  CHECK(stranger.err.find("UNKNOWN_ACTOR") != std::string::npos);
+  CHECK(stranger.err.find("nothing was written") != std::string::npos);
   CHECK(sb.git_ok(repo, {"rev-parse", "main"}) == main_before);
   CHECK(sb.git(repo, {"rev-parse", "--verify", "-q", "refs/agent-queue/log"}).code != 0);
 }

@@ -296,7 +296,9 @@ TEST_CASE("lanes: launch writes a tmux or zellij layout with a pane per lane", "
   // --exec starts the layout: here with a stand-in tmux that records what it was asked to do.
   sb.write("bin/tmux", "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/tmux.log\"\n[ \"$1\" = has-session ] && exit 1\nexit 0\n");
   std::filesystem::permissions(sb.path("bin/tmux"), std::filesystem::perms::owner_all);
-  Run exec = sb.sh(repo, "PATH=" + sb.path("bin") + ":$PATH git-agentq lanes launch --tool tmux --exec");
+  // --exec needs a terminal (without one it starts nothing): script(1) from bsdutils, which
+  // Debian always has, gives it a pseudo-terminal.
+  Run exec = sb.sh(repo, "PATH=" + sb.path("bin") + ":$PATH script -qec 'git-agentq lanes launch --tool tmux --exec' /dev/null");
   INFO(exec.all());
   CHECK(exec.code == 0);
   CHECK(lanes_has(exec.out, "wrote the tmux layout"));  // printed before the exec, not lost with it

@@ -72,7 +72,7 @@ TEST_CASE("replication: init publishes the queue, a fresh clone plus sync shows 
 
   // A clone that never ran init: sync configures it and joins.
   const std::string clone = sb.clone(origin, "clone", false);
-  CHECK(sb.aq(clone, {"status"}).code == 4);  // NO_QUEUE until it syncs
+  CHECK(sb.aq(clone, {"claim", "A-2", "--actor", "agent-a", "--offline"}).code == 4);  // NO_QUEUE offline
   Run sync = sb.aq(clone, {"sync"});
   INFO(sync.err);
   REQUIRE(sync.code == 0);
@@ -216,16 +216,16 @@ TEST_CASE("replication: a stale clone that has not fetched cannot claim what ano
   Sandbox sb;
   const std::string origin = sb.make_origin();
   const std::string k1 = sb.clone(origin, "k1"), k2 = sb.clone(origin, "k2");
-  REQUIRE(sb.aq(k1, {"claim", "A-1", "--actor", "agent-a"}).code == 0);
-  // k2 still believes A-1 is free ...
+  REQUIRE(sb.aq(k1, {"claim", "B-1", "--actor", "agent-b"}).code == 0);
+  // k2 still believes B-1 is free ...
   CHECK(sb.git_ok(k2, {"rev-parse", "refs/agent-queue/log"}) != log_tip(sb, origin));
-  // ... but a claim looks at origin first
-  Run r = sb.aq(k2, {"claim", "A-1", "--actor", "agent-a"});
+  // ... but a claim looks at origin first (another actor: the owner itself would re-claim)
+  Run r = sb.aq(k2, {"claim", "B-1", "--actor", "agent-b2"});
   CHECK(r.code == 3);
   CHECK(says(r, "ALREADY_CLAIMED"));
   CHECK(log_tip(sb, k2) == log_tip(sb, origin));
-  CHECK(sb.sh(k2, "test -e .git/agentq/claim/A-1").code != 0);
-  CHECK(count_starting(subjects(sb, origin), "claim A-1 ") == 1);
+  CHECK(sb.sh(k2, "test -e .git/agentq/claim/B-1").code != 0);
+  CHECK(count_starting(subjects(sb, origin), "claim B-1 ") == 1);
 }
 
 TEST_CASE("replication: an offline claim is rejected on sync, offline evidence is accepted", "[replication][offline]") {
