@@ -12,7 +12,7 @@ Status check_claim(const Invocation& in) {
   if (next == !in.str("task").empty())
     return fail(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
   if (next && in.str("role").empty()) return fail(Error::usage("--next needs --role R"));
-  return {};
+  return check_branch_option(in);
 }
 
 int run_claim(Invocation& in) {

@@ -89,7 +89,11 @@ namespace agentq {
   X(RUN_PAUSED, 1)                      \
   X(RUN_IN_PROGRESS, 1)                 \
   /* the architecture round */          \
-  X(INTERNAL_ERROR, 4)
+  X(INTERNAL_ERROR, 4)                  \
+  /* origin holds against push access */ \
+  X(REF_NOT_ALLOWED, 3)                 \
+  X(DEFS_UNAUTHORISED, 3)               \
+  X(REMOTE_LOCKED, 4)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -133,6 +133,11 @@ Result<Queue> load_state(Env& env, const std::string& log_tip, const std::string
 
 }  // namespace
 
+bool queue_ref_allowed(std::string_view ref) {
+  if (ref == kLogRef || ref == kNotesRef) return true;
+  return ref.rfind("refs/agent-queue", 0) != 0 && ref.rfind("refs/notes/agentq", 0) != 0;
+}
+
 std::string hook_object_id(const std::string& id) {
   return id.empty() || id.find_first_not_of('0') == std::string::npos ? std::string() : id;
 }
@@ -240,6 +245,18 @@ Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& ch
   const auto log = by_ref.find(kLogRef), notes = by_ref.find(kNotesRef);
   const bool log_pushed = log != by_ref.end() && !log->second.new_id.empty();
   HookVerdict v;
+  // Clones fetch refs/agent-queue/* and refs/notes/agentq* by glob: anything else pushed there
+  // would be copied into every clone. Deleting such a ref (the repair) is allowed.
+  for (const RefChange& c : changes)
+    if (!c.new_id.empty() && !queue_ref_allowed(c.ref)) {
+      v.guarded = true;
+      v.refusals.push_back(Error(Code::REF_NOT_ALLOWED,
+                                 c.ref + " is not a ref the queue uses: origin holds only " + kLogRef + " and " +
+                                     kNotesRef + " in those namespaces",
+                                 Location::in_commit(c.new_id, c.ref),
+                                 "push only the log and the notes ('git agentq sync' does); delete the stray ref where it was made"));
+    }
+  if (!v.refusals.empty()) return v;
   auto first = Queue::open(env);
   if (!first) return fail(first.error());
   if (!first->log_tip() && !log_pushed) {
