@@ -13,7 +13,7 @@ namespace {
 
 // JSON never carries bytes that are not UTF-8 (a message may quote what a user typed): they
 // become U+FFFD instead of an exception out of the renderer.
-std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+std::string dump_json(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -47,7 +47,7 @@ int Output::error(const Error& e) const {
     json j;
     j["ok"] = false;
     j["error"] = error_json(e);
-    std::cout << dump(j) << "\n";
+    std::cout << dump_json(j) << "\n";
   }
   std::cout.flush();
   return e.exit_code();
@@ -65,7 +65,7 @@ void Output::line(const std::string& t) const {
   if (text()) std::cout << neutralise_keeping_colour(t) << "\n";
 }
 
-void Output::emit(const json& j) const { std::cout << dump(j) << "\n"; }
+void Output::emit(const json& j) const { std::cout << dump_json(j) << "\n"; }
 
 void Output::raw(const std::string& text) const { std::cout << text; }
 

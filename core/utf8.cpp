@@ -121,7 +121,7 @@ std::string text_problem(std::string_view s) {
     const size_t n = seq_len(s, i);
     if (n == 0) return "invalid UTF-8 at byte " + std::to_string(i + 1);
     const uint32_t cp = code_point(s, i, n);
-    if (is_control(cp)) return "a control character (" + escape_of(cp).substr(1) + ") at byte " + std::to_string(i + 1);
+    if (is_control(cp)) return "a control character (" + escape_of(cp) + ") at byte " + std::to_string(i + 1);
     i += n;
   }
   return "";
