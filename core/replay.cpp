@@ -81,28 +81,11 @@ Status check_authority(const TaskState& ts, const Event& e, const Definitions& d
                      ts.owner.empty() ? "" : ts.id + " is held by " + ts.owner));
 }
 
-}  // namespace
-
-bool reclaims(const TaskState& ts, const Event& e) {
-  return e.type == EventType::claim && ts.status == TaskStatus::in_progress && !ts.owner.empty() && ts.owner == e.actor &&
-         ts.role == e.role;
-}
-
-namespace {
-
 Status check_claim(const QueueState& s, const Event& e, const Definitions& d, const Task& t) {
   const TaskState& ts = s.task(t.id);
   if (e.role != t.role)
     return fail(refuse(Code::ROLE_MISMATCH, "task " + t.id + " belongs to role " + t.role + ", not " + e.role, t.id));
   if (ts.status == TaskStatus::done) return fail(refuse(Code::ILLEGAL_TRANSITION, "task " + t.id + " is already done", t.id));
-  // The owner may claim its in-progress task again: a worktree that lost the claim's handle
-  // (killed after the claim's push landed, before the handle was written) is otherwise locked
-  // out of its own task. The new claim fences the old one (apply) and keeps the lane.
-  if (reclaims(ts, e)) {
-    if (e.lane && *e.lane != ts.lane)
-      return fail(refuse(Code::EVENT_INVALID, "a re-claim of " + t.id + " keeps lane " + std::to_string(ts.lane), t.id));
-    return {};
-  }
   if (holds_lane(ts.status))
     return fail(refuse(Code::ALREADY_CLAIMED,
                        "task " + t.id + " is already claimed by " + ts.owner + " (" + std::string(to_string(ts.status)) +
@@ -470,7 +453,6 @@ void apply(QueueState& s, const Event& e, const std::string& commit, const Sha25
   };
   switch (e.type) {
     case EventType::claim:
-      if (!ts.claim.empty() && ts.claim != e.id) s.released_claims.insert(ts.claim);  // a re-claim fences the old one
       ts.status = TaskStatus::in_progress;
       ts.owner = e.actor;
       ts.role = e.role;

@@ -62,11 +62,6 @@ struct Judgement {
 };
 Result<Judgement> judge_new_event(const QueueState& s, const Event& e, RepoView& repo, SignerView* signer);
 
-// Whether claim `e` is the owner claiming its in-progress task again (same actor, same role):
-// check_claim allows it so that a worktree that lost the claim's handle (killed after the
-// claim's push landed, before the handle was written) is not locked out of its own task.
-bool reclaims(const TaskState& ts, const Event& e);
-
 // Applies an event that passed check_event.
 void apply_event(QueueState& s, const Event& e, const std::string& commit);
 

@@ -1,7 +1,6 @@
 #include "core/rules.h"
 
 #include "core/lanes.h"
-#include "core/replay.h"
 #include "core/strings.h"
 
 namespace agentq {
@@ -97,12 +96,6 @@ Status choose_claim(Event& ev, const QueueState& s, const Definitions& d, const 
   const Task* t = d.task(ev.task);
   if (!t) return fail(Error::unknown_task(ev.task));
   ev.role = t->role;
-  // The owner claiming again (see check_claim) keeps its lane and branch.
-  if (const TaskState& ts = s.task(t->id); reclaims(ts, ev)) {
-    ev.lane = ts.lane;
-    ev.branch = r.branch.empty() ? ts.branch : r.branch;
-    return {};
-  }
   auto lane = pick_lane(s, d, *t, r.lane);
   if (lane) ev.lane = *lane;
   else if (lane.error().code == Code::USAGE) return fail(lane.error());

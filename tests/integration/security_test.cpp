@@ -289,36 +289,6 @@ TEST_CASE("security: a lock left on origin is named with its age, not reported a
   CHECK(again.code == 0);
 }
 
-TEST_CASE("security: an owner whose claim landed but whose handle was never written claims again",
-          "[security][claim]") {
-  Guarded g;
-  Run claim = g.sb.aq(g.dir, {"claim", "T1", "--actor", "dev"});
-  INFO(claim.err);
-  REQUIRE(claim.code == 0);
-  const std::string first = g.sb.aq_json(g.dir, {"show", "T1"})["claim"].get<std::string>();
-  // the state a SIGKILL between the claim's push and the handle's write leaves: the claim is on
-  // origin, this worktree has no handle
-  const std::string handle = g.sb.path("dev/.git/agentq/claim/T1");
-  REQUIRE(std::filesystem::exists(handle));
-  std::filesystem::remove(handle);
-  g.sb.git_ok(g.dir, {"checkout", "-q", "-B", "agent/t1", "main"});
-  const std::string c = g.sb.commit_file(g.dir, "src/t1.c", "t1\n", "work on T1");
-  Run locked_out = g.sb.aq(g.dir, {"handoff", "T1", "--actor", "dev", "--commit", c});
-  CHECK(locked_out.code != 0);  // the event carries no claim: refused, nothing written
-  // another actor still cannot take it
-  CHECK(g.sb.aq(g.dir, {"claim", "T1", "--actor", "dev2"}).code == 3);
-  Run again = g.sb.aq(g.dir, {"claim", "T1", "--actor", "dev"});
-  INFO(again.err);
-  REQUIRE(again.code == 0);
-  CHECK(std::filesystem::exists(handle));
-  auto shown = g.sb.aq_json(g.dir, {"show", "T1"});
-  CHECK(shown["owner"] == "dev");
-  CHECK(shown["claim"] != first);
-  Run h = g.sb.aq(g.dir, {"handoff", "T1", "--actor", "dev", "--commit", c});
-  INFO(h.err);
-  CHECK(h.code == 0);
-}
-
 TEST_CASE("security: definitions change on base only signed by a human actor the previous definitions declare",
           "[security][pre-receive][defs]") {
   Sandbox sb;
