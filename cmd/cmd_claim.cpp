@@ -12,7 +12,7 @@ Status check_claim(const Invocation& in) {
   const bool next = in.has("next");
   if (next == !in.str("task").empty())
     return fail(Error::usage("name a TASK or use --next --role R").hint("git agentq claim TASK | --next --role R"));
-  return {};
+  return check_branch_option(in);
 }
 
 int run_claim(Invocation& in) {
@@ -51,6 +51,26 @@ int run_claim(Invocation& in) {
     }
   }
 
+  // The owner claiming again where its live handle is: nothing to write (a retry after a
+  // timeout, an agent that lost track). Judged on the local queue; if origin fenced the claim
+  // meanwhile, the next write says CLAIM_FENCED.
+  if (!next && (!req.lane || *req.lane == q->state().task(task_arg).lane) &&
+      (req.branch.empty() || req.branch == q->state().task(task_arg).branch)) {
+    const TaskState& st = q->state().task(task_arg);
+    const auto mine = read_claim(q->repo(), task_arg);
+    if (holds_lane(st.status) && st.owner == *actor && mine && mine->claim == st.claim) {
+      if (ctx.out.json_mode) {
+        ctx.out.emit(json{{"ok", true}, {"noop", true}, {"pending", false}, {"task", st.id}, {"claim", st.claim},
+                          {"actor", st.owner}, {"role", st.role}, {"lane", st.lane}, {"branch", st.branch},
+                          {"commit", nullptr}, {"reclaimed", false}, {"superseded", nullptr}});
+      } else {
+        ctx.out.line("already claimed " + ctx.out.bold(st.id) + " as " + st.owner + " (" + st.role + ", lane " +
+                     std::to_string(st.lane) + ", branch " + st.branch + "): this worktree holds claim " + st.claim);
+      }
+      return 0;
+    }
+  }
+
   Event e;
   e.type = EventType::claim;
   e.id = *event_id;
@@ -76,8 +96,14 @@ int run_claim(Invocation& in) {
     superseded = holds_lane(ts.status) && ts.owner == ev.actor && ts.claim != ev.id ? ts.claim : "";
     ev.claim = was_held ? superseded : "";
     if (!superseded.empty() && !was_held)
-      return fail(Error(Code::ALREADY_CLAIMED, "task " + ev.task + " was claimed by " + ts.owner + " meanwhile (claim " +
-                                                   ts.claim + ")", {}, "work under that claim, or claim it again to re-claim it"));
+      // Not re-claimed silently: that claim may be live in another clone of this actor's, and a
+      // second "won" there would fence it. A claim interrupted after its push lands here too.
+      return fail(Error(Code::ALREADY_CLAIMED,
+                        "task " + ev.task + " was claimed by " + ts.owner + " meanwhile (claim " + ts.claim +
+                            "), in a process or clone this worktree has no handle from (or a claim interrupted "
+                            "after it was published)",
+                        {}, "work under that claim where it was made, or claim it again here to re-claim it (that "
+                            "claim is then fenced)"));
     return Status{};
   };
   auto w = q->write(e, {}, prepare);

@@ -9,6 +9,9 @@
 
 namespace agentq::cli {
 
+// How far past the cap a log is read to tell its size (then it is "more than" that).
+constexpr uint64_t kLogCountLimit = 64ull << 20;
+
 Status check_evidence(const Invocation& in) {
   const std::string task = in.str("task");
   if (task.empty()) return fail(Error::usage("which task?").hint("git agentq evidence TASK --command CMD --result pass|fail"));
@@ -55,9 +58,11 @@ int run_evidence(Invocation& in) {
   e.commit = *commit;
   std::vector<Attachment> attachments;
   if (in.has("log")) {
-    auto text = read_file(in.str("log"));
-    if (!text) return ctx.out.error(text.error());
-    AttachedLog log = attach_log(*text, static_cast<size_t>(q->defs().policy.log_cap));
+    // Read no more than the cap keeps (and a bounded count past it): a log may never end.
+    const auto cap = static_cast<size_t>(q->defs().policy.log_cap);
+    auto head = read_file_head(in.str("log"), cap, kLogCountLimit);
+    if (!head) return ctx.out.error(head.error());
+    AttachedLog log = attach_log_head(head->head, head->size, head->size_known, cap);
     e.log_bytes = log.full_size;
     e.log = "logs/1.log";
     attachments.push_back({e.log, log.text});

@@ -9,7 +9,7 @@ namespace agentq::cli {
 
 Status check_handoff(const Invocation& in) {
   if (in.str("task").empty()) return fail(Error::usage("which task?").hint("git agentq handoff TASK --commit SHA"));
-  return {};
+  return check_branch_option(in);
 }
 
 int run_handoff(Invocation& in) {

@@ -3,6 +3,7 @@
 #include "cmd/common.h"
 #include "core/merge_ready.h"
 #include "core/rules.h"
+#include "core/utf8.h"
 
 namespace agentq::cli {
 
@@ -51,9 +52,9 @@ int run_show(Invocation& in) {
   }
   if (!ts.owner.empty())
     ctx.out.line("claimed by:  " + ts.owner + " as " + ts.role + ", lane " + std::to_string(ts.lane) +
-                 (ts.branch.empty() ? "" : ", branch " + ts.branch) + " (" + ts.claimed_at + ", claim " + ts.claim + ")");
+                 (ts.branch.empty() ? "" : ", branch " + neutralise(ts.branch, true)) + " (" + ts.claimed_at + ", claim " + ts.claim + ")");
   if (ts.status == TaskStatus::blocked)
-    ctx.out.line("blocked:     " + ts.blocked_reason + (ts.blocked_by.empty() ? "" : " (by " + ts.blocked_by + ")"));
+    ctx.out.line("blocked:     " + neutralise(ts.blocked_reason, true) + (ts.blocked_by.empty() ? "" : " (by " + ts.blocked_by + ")"));
   if (ts.status == TaskStatus::done) ctx.out.line("done:        " + short_id(ts.done_commit) + " by " + ts.done_by + " at " + ts.done_at);
   if (t && !t->acceptance_checks.empty()) {
     ctx.out.line("acceptance checks:");
@@ -63,16 +64,16 @@ int run_show(Invocation& in) {
     ctx.out.line("evidence:");
     for (const auto& e : ts.evidence)
       ctx.out.line("  " + (e.result == "pass" ? ctx.out.green("pass") : ctx.out.red("fail")) + "  " + pad(e.kind, 12) +
-                   short_id(e.commit) + "  " + e.command + (e.exit_code ? "  (exit " + std::to_string(*e.exit_code) + ")" : ""));
+                   short_id(e.commit) + "  " + neutralise(e.command, true) + (e.exit_code ? "  (exit " + std::to_string(*e.exit_code) + ")" : ""));
   }
   if (ts.handoff) {
     const auto& h = *ts.handoff;
-    ctx.out.line("handoff:     " + short_id(h.commit) + " on " + h.branch + " by " + h.actor + ", " +
+    ctx.out.line("handoff:     " + short_id(h.commit) + " on " + neutralise(h.branch, true) + " by " + h.actor + ", " +
                  std::to_string(h.files.size()) + " file(s) changed");
   }
   for (const auto& r : ts.reviews)
     ctx.out.line("review:      " + r.decision + " by " + r.actor + " (" + r.role + ") at " + short_id(r.commit) +
-                 (r.note.empty() ? "" : ": " + r.note));
+                 (r.note.empty() ? "" : ": " + neutralise(r.note, true)));
   if (ts.handoff && ts.status != TaskStatus::done) {
     if (items.empty()) {
       ctx.out.line("merge-ready: " + ctx.out.green("yes") + " (as far as the log says; 'git agentq merge-ready " + id +
@@ -106,9 +107,9 @@ int run_log(Invocation& in) {
       continue;
     }
     if (it->event)
-      ctx.out.line(ctx.out.yellow(short_id(it->commit)) + " " + it->event->at + " " + subject_line(*it->event));
+      ctx.out.line(ctx.out.yellow(short_id(it->commit)) + " " + it->event->at + " " + neutralise(subject_line(*it->event), true));
     else
-      ctx.out.line(ctx.out.yellow(short_id(it->commit)) + " " + ctx.out.red("invalid: " + it->error.message));
+      ctx.out.line(ctx.out.yellow(short_id(it->commit)) + " " + ctx.out.red("invalid: " + neutralise(it->error.message, true)));
   }
   if (ctx.out.json_mode) ctx.out.emit(json{{"events", list}});
   return 0;

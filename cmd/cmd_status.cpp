@@ -4,6 +4,7 @@
 #include "core/board.h"
 #include "core/rules.h"
 #include "core/strings.h"
+#include "core/utf8.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
@@ -105,7 +106,7 @@ int run_status(Invocation& in) {
       }
       std::string line = "  " + pad(t.id, 14) + pad(ts.role + " lane " + std::to_string(ts.lane), 20) + pad(ts.owner, 12);
       if (st == TaskStatus::blocked)
-        line += ts.blocked_reason + (ts.blocked_by.empty() ? "" : " (blocked by " + ts.blocked_by + ")");
+        line += neutralise(ts.blocked_reason, true) + (ts.blocked_by.empty() ? "" : " (blocked by " + ts.blocked_by + ")");
       else if (st == TaskStatus::in_progress)
         line += pad(age_since(ts.claimed_at, now), 8) + pad("idle " + age_since(ts.last_activity, now), 12) + t.title;
       else

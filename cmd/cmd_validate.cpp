@@ -14,7 +14,7 @@ int run_validate(Invocation& in) {
   const QueueState& s = q->state();
   AuditOptions a;
   a.checks = {AuditCheck::replay, AuditCheck::notes, AuditCheck::done_on_base, AuditCheck::declared,
-              AuditCheck::history};
+              AuditCheck::history, AuditCheck::defs_authorised};
   a.notes_tip = q->repo().ref(kNotesRef);
   std::vector<Finding> findings;
   for (AuditSection& sec : audit(*q, a)) {

@@ -1,5 +1,7 @@
 #include "cmd/common.h"
 
+#include "cmd/command.h"
+
 #include "core/ids.h"
 
 namespace agentq::cli {
@@ -76,6 +78,14 @@ int report_written(Context& ctx, const Written& w) {
     ctx.out.warn("the event landed, but " + std::string("refs/notes/agentq") + " was not updated: " + w.notes_warning +
                  " (run 'git agentq notes rebuild')");
   return 0;
+}
+
+Status check_branch_option(const Invocation& in) {
+  const std::string b = in.str("branch");
+  if (in.has("branch") && !is_branch_name(b))
+    return fail(Error::usage("--branch '" + b + "' is not a valid branch name")
+                    .hint("name a branch git accepts ('git check-ref-format --branch NAME' says whether it is)"));
+  return {};
 }
 
 }  // namespace agentq::cli

@@ -38,4 +38,9 @@ std::string stale_line(const Output& out, const StaleClaim& c);
 // Prints notices after a write (pending, warnings, notes warnings); returns 0.
 int report_written(Context& ctx, const Written& w);
 
+class Invocation;
+// --branch, when given, is a branch name git accepts (USAGE otherwise): it is stored in the
+// event and handed to git by every clone.
+Status check_branch_option(const Invocation& in);
+
 }  // namespace agentq::cli

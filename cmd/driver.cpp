@@ -16,6 +16,7 @@
 #include "cmd/command.h"
 #include "gitstore/init.h"
 #include "core/definitions.h"
+#include "core/utf8.h"
 #include "gitstore/git_config.h"
 
 namespace agentq::cli {
@@ -125,6 +126,16 @@ Status check_choices(const Invocation& in, const std::string& shown, const std::
     if (std::find(choices.begin(), choices.end(), v) == choices.end())
       return fail(Error::usage(shown + " must be " + one_of(choices) + ", not '" + v + "'")
                       .hint("usage: git agentq " + in.cmd.synopsis));
+  return {};
+}
+
+// Every value a person types may end up in an event, a ref name or a terminal: nothing that is
+// not UTF-8 or carries control characters gets past parsing (tab and newline are text).
+Status check_text(const Invocation& in, const std::string& shown, const std::string& key) {
+  for (const std::string& v : in.strs(key))
+    if (std::string why = text_problem(v); !why.empty())
+      return fail(Error::usage(shown + " has " + why)
+                      .hint("give " + shown + " as plain UTF-8 text without control characters (nothing was written)"));
   return {};
 }
 
@@ -246,6 +257,11 @@ int run_command(Context& ctx, const Command& c, const std::vector<std::string>& 
   Invocation in(ctx, c);
   if (auto st = parse_words(in, words); !st) return ctx.out.error(st.error());
   if (in.has("offline")) ctx.offline = true;
+  for (const OptionSpec& o : c.options)
+    if (o.type == ValueType::text || o.type == ValueType::texts)
+      if (auto st = check_text(in, "--" + o.name, o.name); !st) return ctx.out.error(st.error());
+  for (const ArgSpec& a : c.args)
+    if (auto st = check_text(in, a.name, a.name); !st) return ctx.out.error(st.error());
   if (c.check)
     if (auto st = c.check(in); !st) return ctx.out.error(st.error());
   for (const OptionSpec& o : c.options)

@@ -6,7 +6,16 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "core/utf8.h"
+
 namespace agentq::cli {
+namespace {
+
+// JSON never carries bytes that are not UTF-8 (a message may quote what a user typed): they
+// become U+FFFD instead of an exception out of the renderer.
+std::string dump_json(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
 
 json error_json(const Error& e) {
   json j;
@@ -31,8 +40,8 @@ json error_json(const Error& e) {
 }
 
 void Output::diagnostic(const Error& e, const char* label) const {
-  std::cerr << label << "[" << code_name(e.code) << "]: " << e.str() << "\n";
-  if (!e.fix.empty()) std::cerr << "hint: " << e.fix << "\n";
+  std::cerr << label << "[" << code_name(e.code) << "]: " << neutralise_keeping_colour(e.str()) << "\n";
+  if (!e.fix.empty()) std::cerr << "hint: " << neutralise_keeping_colour(e.fix) << "\n";
 }
 
 int Output::error(const Error& e) const {
@@ -41,31 +50,31 @@ int Output::error(const Error& e) const {
     json j;
     j["ok"] = false;
     j["error"] = error_json(e);
-    std::cout << j.dump(2) << "\n";
+    std::cout << dump_json(j) << "\n";
   }
   std::cout.flush();
   return e.exit_code();
 }
 
 void Output::note(const std::string& msg) const {
-  if (!quiet) std::cerr << msg << "\n";
+  if (!quiet) std::cerr << neutralise_keeping_colour(msg) << "\n";
 }
 
 void Output::warn(const std::string& msg) const {
-  if (!quiet) std::cerr << "warning: " << msg << "\n";
+  if (!quiet) std::cerr << "warning: " << neutralise_keeping_colour(msg) << "\n";
 }
 
 void Output::line(const std::string& t) const {
-  if (text()) std::cout << t << "\n";
+  if (text()) std::cout << neutralise_keeping_colour(t) << "\n";
 }
 
-void Output::emit(const json& j) const { std::cout << j.dump(2) << "\n"; }
+void Output::emit(const json& j) const { std::cout << dump_json(j) << "\n"; }
 
 void Output::raw(const std::string& text) const { std::cout << text; }
 
 void Output::progress(const std::string& t) const {
   if (quiet || json_mode || !isatty(2)) return;
-  std::cerr << t << "\n";
+  std::cerr << neutralise_keeping_colour(t) << "\n";
 }
 
 bool Output::color() const {

@@ -9,7 +9,24 @@
 
 namespace agentq {
 
-BaseAudit audit_base(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& commits) {
+bool changes_definitions(const BaseCommit& c) {
+  return std::find(c.files.begin(), c.files.end(), ".agentq/queue.yaml") != c.files.end();
+}
+
+std::optional<ReadyItem> defs_unauthorised(const BaseCommit& c, const Definitions& d) {
+  if (!changes_definitions(c) || !c.defs_signer.empty()) return std::nullopt;
+  ReadyItem i;
+  i.code = Code::DEFS_UNAUTHORISED;
+  i.commit = c.id;
+  i.message = short_id(c.id) + " changes .agentq/queue.yaml on " + d.policy.base +
+              " without the signature of a human actor the definitions before it declare";
+  i.fix = "sign it as such an actor ('git commit -S', with the key the definitions declare) or land it through a "
+          "task; see doc/security.md";
+  return i;
+}
+
+BaseAudit audit_base(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& commits,
+                     bool govern_defs) {
   std::unordered_set<std::string> done_work;                      // commits of done tasks
   std::unordered_map<std::string, std::string> open_work;          // commit -> task not done yet
   for (const auto& [id, t] : s.tasks) {
@@ -43,6 +60,12 @@ BaseAudit audit_base(const QueueState& s, const Definitions& d, const std::vecto
                   o->second->actor + ": " + o->second->reason;
       i.fix = "review it after the fact and mark " + o->second->task + " done when merge-ready";
       audit.overridden.push_back(std::move(i));
+      continue;
+    }
+    // Definitions decide every later judgement: only a human actor's signature (or a task,
+    // accounted above) lets a change of them in.
+    if (auto i = govern_defs ? defs_unauthorised(c, d) : std::nullopt) {
+      audit.untracked.push_back(std::move(*i));
       continue;
     }
     const bool all_defs = !c.files.empty() && std::all_of(c.files.begin(), c.files.end(), [&](const std::string& f) {

@@ -18,7 +18,8 @@ std::vector<std::string> merge_ready_tasks(const QueueState& s, const Definition
   return out;
 }
 
-GateResult judge_base_commits(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& added) {
+GateResult judge_base_commits(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& added,
+                              bool govern_defs) {
   GateResult r;
   // commit -> the merge-ready task whose work it is
   std::unordered_map<std::string, std::string> ready;
@@ -57,7 +58,7 @@ GateResult judge_base_commits(const QueueState& s, const Definitions& d, const s
     rest.push_back(c);
   }
   // Everything else is judged exactly as the base audit (ci-check) judges base commits.
-  BaseAudit audit = audit_base(s, d, rest);
+  BaseAudit audit = audit_base(s, d, rest, govern_defs);
   r.overridden = std::move(audit.overridden);
   // task -> its merge-ready items, computed once per task
   std::unordered_map<std::string, std::vector<ReadyItem>> items_of;
@@ -90,6 +91,38 @@ GateResult judge_base_commits(const QueueState& s, const Definitions& d, const s
     r.refused.push_back(std::move(g));
   }
   return r;
+}
+
+std::vector<GateRefusal> judge_defs_changes(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& added) {
+  std::unordered_set<std::string> work;
+  for (const std::string& id : merge_ready_tasks(s, d)) {
+    const HandoffRecord& h = *s.task(id).handoff;
+    work.insert(h.commit);
+    work.insert(h.commits.begin(), h.commits.end());
+  }
+  for (const auto& [id, ts] : s.tasks) {
+    if (ts.status != TaskStatus::done) continue;
+    if (!ts.done_commit.empty()) work.insert(ts.done_commit);
+    if (ts.handoff) work.insert(ts.handoff->commits.begin(), ts.handoff->commits.end());
+  }
+  for (const Override& o : s.overrides) {
+    work.insert(o.commit);
+    work.insert(o.commits.begin(), o.commits.end());
+  }
+  std::vector<GateRefusal> out;
+  for (const BaseCommit& c : added) {
+    if (work.count(c.id)) continue;
+    if (c.parents.size() > 1 &&
+        std::any_of(c.parents.begin() + 1, c.parents.end(), [&](const std::string& p) { return work.count(p) > 0; }))
+      continue;
+    if (auto i = defs_unauthorised(c, d)) {
+      GateRefusal g;
+      g.commit = c.id;
+      g.why = std::move(*i);
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
 }
 
 std::optional<ReadyItem> judge_release(const QueueState& s, const Definitions& d, const std::string& tip, bool in_base) {

@@ -36,7 +36,14 @@ struct GateResult {
 std::vector<std::string> merge_ready_tasks(const QueueState& s, const Definitions& d);
 
 // Judges `added`: the commits an update of base adds (any order; merge commits included).
-GateResult judge_base_commits(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& added);
+// `govern_defs`: apply the definitions rule (defs_unauthorised) too.
+GateResult judge_base_commits(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& added,
+                              bool govern_defs = true);
+
+// The definitions rule alone (defs_unauthorised), for updates of base where protect_base is off:
+// it holds whatever the policy says, since the definitions are the policy. Commits of
+// merge-ready or done tasks and overridden ones are a task's work and pass.
+std::vector<GateRefusal> judge_defs_changes(const QueueState& s, const Definitions& d, const std::vector<BaseCommit>& added);
 
 // The release guard: policy.release may point only at a SHA that a `promote` event recorded
 // and that base contains (`in_base`, which only the repository can say). nullopt: it passes.

@@ -91,7 +91,11 @@ namespace agentq {
   /* the architecture round */          \
   X(INTERNAL_ERROR, 4)                  \
   /* the daily loop */                  \
-  X(REBASE_CONFLICT, 3)
+  X(REBASE_CONFLICT, 3)                 \
+  /* origin holds against push access */ \
+  X(REF_NOT_ALLOWED, 3)                 \
+  X(DEFS_UNAUTHORISED, 3)               \
+  X(REMOTE_LOCKED, 4)
 
 enum class Code {
 #define AGENTQ_ENUM(name, exit) name,

@@ -298,6 +298,43 @@ std::string subject_line(const Event& e) {
 
 std::string commit_message(const Event& e) { return subject_line(e) + "\n\n" + encode_json(e) + "\n"; }
 
+bool is_branch_name(std::string_view name) {
+  if (name.empty() || name.front() == '-' || name == "@" || name.back() == '/' || name.back() == '.') return false;
+  if (name.find("..") != std::string_view::npos || name.find("@{") != std::string_view::npos ||
+      name.find("//") != std::string_view::npos)
+    return false;
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7F || c == ' ' || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' || c == '[' ||
+        c == '\\')
+      return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('/', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view part = name.substr(start, end - start);
+    if (part.empty() || part.front() == '.') return false;
+    if (part.size() >= 5 && part.substr(part.size() - 5) == ".lock") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+Status check_new_text(const Event& e) {
+  for (const Field& f : kFields) {
+    std::string why;
+    if (auto m = std::get_if<std::string Event::*>(&f.member)) {
+      why = text_problem(e.**m);
+    } else if (auto l = std::get_if<std::vector<std::string> Event::*>(&f.member)) {
+      for (const std::string& v : e.**l)
+        if (why.empty()) why = text_problem(v);
+    }
+    if (!why.empty())
+      return fail(Error::invalid_event("field '" + std::string(f.name) + "' has " + why)
+                      .hint("give it as plain UTF-8 text without control characters (nothing was written)"));
+  }
+  return {};
+}
+
 Status check_shape(const Event& e) {
   if (e.v < 1 || e.v > kEventVersion)
     return fail(Error::invalid_event("event version " + std::to_string(e.v) + " is not supported by this git-agentq (" +
@@ -324,6 +361,11 @@ Status check_shape(const Event& e) {
   for (const std::string& c : e.commits)
     if (!is_hex_id(c)) return fail(Error::invalid_event("'" + c + "' is not a full commit id"));
   if (e.lane && *e.lane < 1) return fail(Error::invalid_event("field 'lane' must be 1 or more"));
+  // git itself never made a branch by such a name, so no legitimate event names one; and every
+  // clone passes it to git.
+  if (!e.branch.empty() && !is_branch_name(e.branch))
+    return fail(Error::invalid_event("field 'branch' is not a valid branch name: '" + e.branch + "'")
+                    .hint("name a branch git accepts ('git check-ref-format --branch NAME')"));
   if (!e.status.empty()) AGENTQ_TRY(one_of("status", e.status, {"in_progress", "blocked", "done"}));
   if (!e.decision.empty()) AGENTQ_TRY(one_of("decision", e.decision, {"approved", "changes_requested"}));
   if (e.type == EventType::evidence) {

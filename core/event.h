@@ -104,4 +104,15 @@ Result<Event> decode_commit_message(std::string_view message);
 // agreeing with result. decode_json runs it; writers run it before signing.
 Status check_shape(const Event& e);
 
+// Whether `name` is a branch name git accepts (`git check-ref-format --branch`: no component
+// starting with '.' or ending in ".lock", no "..", "@{", "//", control characters, space or any
+// of ~^:?*[\, not "@", not ending in '/' or '.', and never starting with '-', which git would
+// read as an option).
+bool is_branch_name(std::string_view name);
+
+// What a writer checks of a new event's text before anything is written: every string is
+// UTF-8 without control characters (core/utf8.h's text_problem). EVENT_INVALID names the
+// field. Replay does not apply it to old events: they are shown neutralised instead.
+Status check_new_text(const Event& e);
+
 }  // namespace agentq

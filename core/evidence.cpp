@@ -34,4 +34,11 @@ AttachedLog attach_log(const std::string& log, size_t cap) {
           static_cast<int64_t>(log.size())};
 }
 
+AttachedLog attach_log_head(const std::string& head, uint64_t size, bool size_known, size_t cap) {
+  if (size_known && size <= cap && head.size() <= cap) return {head, std::nullopt};
+  return {head.substr(0, cap) + "\n[truncated: " + (size_known ? "" : "more than ") + std::to_string(size) +
+              " bytes, kept " + std::to_string(cap) + "]\n",
+          static_cast<int64_t>(size)};
+}
+
 }  // namespace agentq

@@ -26,5 +26,10 @@ struct AttachedLog {
   std::optional<int64_t> full_size;
 };
 AttachedLog attach_log(const std::string& log, size_t cap);
+// The same for a log read only up to the cap (a file may be endless: /dev/zero, a pipe):
+// `head` is its first bytes (more than `cap` of them when it was longer), `size` how many
+// bytes it had, `size_known` false when reading stopped before its end (the note then says
+// "more than").
+AttachedLog attach_log_head(const std::string& head, uint64_t size, bool size_known, size_t cap);
 
 }  // namespace agentq

@@ -386,6 +386,7 @@ Result<Judgement> judge_new_event(const QueueState& s, const Event& e, RepoView&
     j.noop = true;
     return j;
   }
+  AGENTQ_TRY(check_new_text(e));
   auto defs = definitions_for(s, e, repo);
   if (!defs) return fail(defs.error());
   j.defs = *defs;
@@ -397,6 +398,12 @@ Result<Judgement> judge_new_event(const QueueState& s, const Event& e, RepoView&
   }
   AGENTQ_TRY(check_event(s, e, **defs, repo, identity ? &*identity : nullptr));
   return j;
+}
+
+std::vector<std::string> attachment_paths(const Event& e) {
+  if (e.type == EventType::evidence && !e.log.empty()) return {e.log};
+  if (e.type == EventType::promote) return {"release/evidence.json"};
+  return {};
 }
 
 void apply_event(QueueState& s, const Event& e, const std::string& commit) { apply(s, e, commit, content_hash(e)); }
@@ -601,9 +608,17 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   if (!entry.event) return record(entry.error);
   const Event& e = *entry.event;
   const Sha256 hash = content_hash(e);
-  auto dup = recorded(s, e, hash);
-  if (!dup) return record(dup.error());
-  if (*dup) return;  // the identical event again (a retried write): a no-op
+  // A known id in a new commit is never a no-op here: a writer retrying its event finds it in
+  // the log and writes nothing (judge_new_event), so a second commit carrying an id is a copy
+  // (of another actor's signed event, say) and is judged as one.
+  if (s.event_ids.count(e.id)) {
+    auto c = s.id_commits.find(e.id);
+    return record(Error(Code::DUPLICATE_EVENT_ID,
+                        "event id " + e.id + " is already in the log" +
+                            (c == s.id_commits.end() ? "" : " (" + short_id(c->second) + ")") +
+                            ": a second commit carrying an event is a copy, not the event",
+                        {}, "void the copy ('git agentq void " + short_id(entry.commit) + "'); writers never re-send an event already there"));
+  }
   auto defs = definitions_for(s, e, repo);
   if (!defs) return record(defs.error());
   // The definitions decide whether the signature matters, as they decide everything else: no
@@ -612,6 +627,9 @@ void replay_entry(QueueState& s, const LogEntry& entry, RepoView& repo) {
   if ((*defs)->policy.require_signed) sig = repo.signature(entry.commit, e, **defs);
   Status ok = check_event(s, e, **defs, repo, sig ? &*sig : nullptr);
   if (!ok) return record(ok.error());
+  if (!entry.form_error.empty())
+    return record(Error(Code::EVENT_INVALID, entry.form_error, {},
+                        "events are written by git-agentq: void this commit and write the event again"));
   apply(s, e, entry.commit, hash);
 }
 

@@ -24,7 +24,15 @@ struct LogEntry {
   std::string commit;
   std::optional<Event> event;  // nullopt when the commit message could not be decoded
   Error error;                 // why it could not be decoded (or a structural problem)
+  // Why the commit is not what a writer makes of its event (its message is not the canonical
+  // subject and body, its tree not the attachments the event names); empty when it is. Set by
+  // the log reader, which has the raw object; judged after the event's own rules, so a forged
+  // event is reported for what is wrong with it first.
+  std::string form_error;
 };
+
+// The attachment paths a writer puts in the tree of event `e`'s commit (empty: the empty tree).
+std::vector<std::string> attachment_paths(const Event& e);
 
 // The definitions `e` is judged under: `e.defs` must lie on base's first-parent history and be
 // no older than the previous event's.

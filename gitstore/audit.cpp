@@ -1,8 +1,10 @@
 #include "gitstore/audit.h"
 
 #include "core/base_audit.h"
+#include "core/base_gate.h"
 #include "core/consistency.h"
 #include "core/ids.h"
+#include "gitstore/defs_authority.h"
 #include "gitstore/history.h"
 #include "gitstore/notes.h"
 #include "gitstore/remote.h"
@@ -41,6 +43,8 @@ const char* what_of(AuditCheck c) {
     case AuditCheck::handoff_commits: return "every open task's handoff commit exists";
     case AuditCheck::branches: return "every claimed task's branch exists and no branch is held by two tasks";
     case AuditCheck::history: return "the queue still contains the tips seen before (no rewritten history)";
+    case AuditCheck::defs_authorised:
+      return "every change of the definitions on base is signed by a human actor or a task's work";
   }
   return "";
 }
@@ -60,9 +64,22 @@ void base_accounted(Queue& q, AuditSection& out) {
     f.fix = "restore " + s.base + " from a clone that has it";
     out.findings.push_back(std::move(f));
   }
+  fill_defs_signers(q, walk->commits);
   const BaseAudit audit = audit_base(s, q.defs(), walk->commits);
   for (const ReadyItem& i : audit.untracked) out.findings.push_back(from_item(i));
   for (const ReadyItem& i : audit.overridden) out.notices.push_back(from_item(i));
+}
+
+void defs_authorised(Queue& q, AuditSection& out) {
+  const QueueState& s = q.state();
+  if (s.init_defs.empty()) return;
+  auto walk = first_parent_since(q.repo(), q.base_tip(), s.init_defs);
+  if (!walk) {
+    out.error = walk.error();
+    return;
+  }
+  fill_defs_signers(q, walk->commits);
+  for (const GateRefusal& r : judge_defs_changes(s, q.defs(), walk->commits)) out.findings.push_back(from_item(r.why));
 }
 
 void history(Queue& q, const AuditOptions& o, AuditSection& out) {
@@ -113,6 +130,7 @@ std::string audit_name(AuditCheck c) {
     case AuditCheck::handoff_commits: return "handoff-commits";
     case AuditCheck::branches: return "branches";
     case AuditCheck::history: return "queue-history";
+    case AuditCheck::defs_authorised: return "defs-authorised";
   }
   return "";
 }
@@ -152,6 +170,9 @@ std::vector<AuditSection> audit(Queue& q, const AuditOptions& o) {
         break;
       case AuditCheck::history:
         history(q, o, sec);
+        break;
+      case AuditCheck::defs_authorised:
+        defs_authorised(q, sec);
         break;
     }
     out.push_back(std::move(sec));

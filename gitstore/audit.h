@@ -21,6 +21,7 @@ enum class AuditCheck {
   handoff_commits,  // open tasks' handoff commits exist (COMMIT_MISSING)
   branches,         // claimed tasks' branches exist, none held twice (BRANCH_MISSING, BRANCH_IN_USE)
   history,          // the log still contains the tips seen before (NON_FAST_FORWARD)
+  defs_authorised,  // every change of the definitions on base since init is authorised (DEFS_UNAUTHORISED)
 };
 
 struct AuditSection {

@@ -64,7 +64,7 @@ Result<DefsCommit> commit_definitions(Repo& repo, const std::string& base, const
 
 Status push_branch(Repo& repo, const std::string& remote, const std::string& branch) {
   const std::string cwd = repo.is_bare() ? repo.git_dir() : repo.workdir();
-  auto r = run_git({"push", "--quiet", remote, "refs/heads/" + branch + ":refs/heads/" + branch}, cwd);
+  auto r = run_git({"push", "--quiet", "--end-of-options", remote, "refs/heads/" + branch + ":refs/heads/" + branch}, cwd);
   if (!r) return fail(r.error());
   if (r->exit_code != 0)
     return fail(Error(Code::REMOTE_REJECTED, "cannot push " + branch + " to " + remote + ": " + trim_end(r->err), {},

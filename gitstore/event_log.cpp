@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/strings.h"
 #include "gitstore/handles.h"
 #include "gitstore/locks.h"
 
@@ -15,6 +16,7 @@ namespace {
 // once, front to back, and this is the hot path of every command. The signature is not
 // looked at here: the verifier reads the object again only when its cache has no verdict.
 struct RawCommit {
+  std::string_view tree;                  // hex id
   std::vector<std::string_view> parents;  // hex ids
   std::string_view message;
 };
@@ -30,9 +32,65 @@ bool parse_commit(std::string_view data, RawCommit* out) {
       break;
     }
     if (line.rfind("parent ", 0) == 0) out->parents.push_back(line.substr(7));
+    else if (line.rfind("tree ", 0) == 0) out->tree = line.substr(5);
     pos = eol + 1;
   }
   return true;
+}
+
+// The id of the tree with no entries (the same in every SHA-1 repository).
+constexpr std::string_view kEmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+// Why a log commit is not what a writer makes of its event: the message must be exactly the
+// canonical subject and body (any other subject or encoding is a hand-made commit dressed as
+// the event), the tree exactly the attachments the event names. Empty when it is.
+std::string commit_form_error(git_odb* odb, const RawCommit& c, const Event& e) {
+  if (c.message != commit_message(e))
+    return "the commit message is not the one git-agentq writes for this event (subject '" +
+           subject_line(e) + "' and its canonical JSON body)";
+  const std::vector<std::string> want = attachment_paths(e);
+  if (want.empty()) {
+    if (c.tree == kEmptyTree) return "";
+    return "the commit's tree is not empty, but the event names no attachment";
+  }
+  // Only events with attachments read their tree (one object; the attachments live under one
+  // directory, as the writer builds them).
+  git_oid oid;
+  git_odb_object* raw = nullptr;
+  if (!git::parse_oid(std::string(c.tree), &oid) || git_odb_read(&raw, odb, &oid) != 0)
+    return "the commit's tree " + std::string(c.tree.substr(0, 12)) + " cannot be read";
+  git::OdbObjectPtr obj(raw);
+  std::vector<std::string> have;
+  auto list = [&](git_odb_object* tree_obj, const std::string& prefix, auto& self) -> bool {
+    std::string_view data(static_cast<const char*>(git_odb_object_data(tree_obj)), git_odb_object_size(tree_obj));
+    while (!data.empty()) {
+      const size_t sp = data.find(' '), nul = data.find('\0');
+      if (sp == std::string_view::npos || nul == std::string_view::npos || nul < sp || data.size() < nul + 21) return false;
+      const std::string_view mode = data.substr(0, sp);
+      const std::string name = prefix + std::string(data.substr(sp + 1, nul - sp - 1));
+      git_oid child;
+      git_oid_fromraw(&child, reinterpret_cast<const unsigned char*>(data.data() + nul + 1));
+      data.remove_prefix(nul + 21);
+      if (mode == "40000") {
+        git_odb_object* sub = nullptr;
+        if (git_odb_read(&sub, odb, &child) != 0) return false;
+        git::OdbObjectPtr hold(sub);
+        if (!self(sub, name + "/", self)) return false;
+      } else if (mode == "100644") {
+        have.push_back(name);
+      } else {
+        return false;  // links, executables and submodules are never written
+      }
+    }
+    return true;
+  };
+  if (git_odb_object_type(raw) != GIT_OBJECT_TREE || !list(raw, "", list))
+    return "the commit's tree holds entries git-agentq never writes";
+  std::vector<std::string> sorted = want;
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(have.begin(), have.end());
+  if (have != sorted) return "the commit's tree is not the attachments the event names (" + join(sorted, ", ") + ")";
+  return "";
 }
 
 }  // namespace
@@ -113,8 +171,12 @@ Result<LogSlice> read_log(const Repo& repo, const std::string& tip, const std::s
       entry.error = Error(Code::EVENT_INVALID, "merge commit in the queue log (the log must be a linear chain)");
     } else {
       auto ev = decode_commit_message(c.message);
-      if (ev) entry.event = std::move(*ev);
-      else entry.error = ev.error();
+      if (ev) {
+        entry.form_error = commit_form_error(odb.get(), c, *ev);
+        entry.event = std::move(*ev);
+      } else {
+        entry.error = ev.error();
+      }
     }
     std::string parent = c.parents.empty() ? std::string() : std::string(c.parents.front());
     slice.entries.push_back(std::move(entry));

@@ -61,6 +61,10 @@ class GitRepoView : public RepoView {
   std::optional<bool> path_exists(const std::string& commit, const std::string& path) override;
   SignatureCheck signature(const std::string& commit, const Event& e, const Definitions& d) override;
 
+  // Whether `commit` is on base's first-parent history itself (base_position also accepts a
+  // commit base no longer has by its definitions blob, for events judged after a rewind).
+  bool on_first_parent(const std::string& commit) { return commit_position(commit).has_value(); }
+
   const std::string& base_tip() const { return base_tip_; }
   void set_verifier(QueueVerifier* verifier) { verifier_ = verifier; }
 

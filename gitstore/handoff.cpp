@@ -8,6 +8,7 @@
 #include "gitstore/git_repo_view.h"
 #include "gitstore/history.h"
 #include "gitstore/process.h"
+#include "gitstore/remote.h"
 #include "gitstore/worktrees.h"
 
 namespace agentq {
@@ -64,18 +65,30 @@ Result<Handoff> hand_off(Queue& q, const std::string& actor, const std::string& 
   for (const auto& ev : ts.evidence)
     if (ev.commit == *commit) e.evidence.push_back(ev.id);
 
-  // With a remote, reviewers and CI in other clones must be able to fetch the commit.
+  // With a remote, reviewers and CI in other clones must be able to fetch the commit. The
+  // branch moves in the same atomic push as the event, after the event was judged (a handoff the
+  // rules refuse moves nothing), leased on the value just fetched; and it moves only over what
+  // it contains, or over this task's last handoff: commits someone else put there are never
+  // overwritten.
   const std::string remote = q.defs().policy.remote;
+  WriteOptions o;
   if (!remote.empty() && q.repo().config_get("remote." + remote + ".url") && !offline) {
-    auto pushed = run_git({"push", "--quiet", "--force-with-lease", remote, *commit + ":refs/heads/" + e.branch},
-                          git_cwd(q.repo()));
-    if (!pushed || pushed->exit_code != 0)
-      return fail(Error(Code::REMOTE_UNREACHABLE,
-                        "cannot push " + e.branch + " to " + remote + ": " + (pushed ? pushed->err : pushed.error().message),
-                        {}, "check the remote, or hand off with --offline and sync later"));
+    auto theirs = fetch_branch(q.repo(), remote, e.branch);
+    if (!theirs) return fail(theirs.error());
+    if (*theirs && **theirs != *commit) {
+      const bool contains = q.repo().is_ancestor(**theirs, *commit);
+      const bool last_handoff = ts.handoff && ts.handoff->commit == **theirs;
+      if (!contains && !last_handoff)
+        return fail(Error(Code::NON_FAST_FORWARD,
+                          remote + "'s " + e.branch + " is at " + short_id(**theirs) + ", which " + short_id(*commit) +
+                              " does not contain: handing off would overwrite those commits",
+                          {}, "merge or rebase onto " + remote + "/" + e.branch +
+                                  " first, or hand off on another branch (--branch); nothing was written"));
+    }
+    o.also_move.push_back(BranchMove{e.branch, *commit, *theirs});
   }
 
-  auto w = q.write(e);
+  auto w = q.write(e, {}, {}, o);
   if (!w) return fail(w.error());
   h.written = std::move(*w);
   h.reviewers = routed_roles(q.defs(), e.files);

@@ -1,7 +1,7 @@
 // `handoff`: the handoff computed rather than typed. From merge-base(base, commit): the commits
 // and files since the base branch and the patch id; the evidence recorded on that commit; the
-// branch it is on, pushed to the remote first so that reviewers and CI in other clones can
-// fetch it. The task goes to in_review.
+// branch it is on, pushed to the remote with the event so that reviewers and CI in other
+// clones can fetch it. The task goes to in_review.
 #pragma once
 
 #include <string>
@@ -29,11 +29,14 @@ struct Handoff {
   bool dependencies_done = false;
 };
 
-// Computes the handoff event (`event_id` may be empty), pushes its branch to the remote unless
-// `offline` or the remote is not configured, and writes it. In this order: UNKNOWN_TASK, the
+// Computes the handoff event (`event_id` may be empty) and writes it; unless `offline` or the
+// remote is not configured, its branch moves on the remote in the same atomic push as the
+// event, so a handoff the rules refuse moves no branch. In this order: UNKNOWN_TASK, the
 // commit, USAGE for a branch that is the base or release branch (only merge and promote move
-// those), NOT_BASED_ON_BASE when the commit shares no history with base, REMOTE_UNREACHABLE
-// when the push fails, then the write's own errors.
+// those) or not a valid branch name, NOT_BASED_ON_BASE when the commit shares no history with
+// base, NON_FAST_FORWARD when the remote's branch has commits the handoff does not contain (and
+// is not this task's last handoff), then the write's own errors (the rules first: nothing is
+// pushed for an event they refuse).
 Result<Handoff> hand_off(Queue& q, const std::string& actor, const std::string& event_id, const HandoffRequest& r,
                          bool offline);
 

@@ -1,5 +1,6 @@
 #include "gitstore/hook_judge.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -7,7 +8,9 @@
 #include "core/base_gate.h"
 #include "core/ids.h"
 #include "gitstore/audit.h"
+#include "gitstore/defs_authority.h"
 #include "gitstore/event_log.h"
+#include "gitstore/git_repo_view.h"
 #include "gitstore/history.h"
 #include "gitstore/notes.h"
 #include "gitstore/queue.h"
@@ -34,8 +37,10 @@ Error gate_error(const GateRefusal& g) {
 // own start (the init event's base tip) is always hidden: history before the queue needs no task.
 // The gate's policy (protect_base, exempt) is the one base had before the update (`before`):
 // judged under the pushed definitions, a commit could exempt itself.
+// `govern_defs`: apply the definitions rule (pushes to a remote; a local commit is not yet
+// anyone else's rules).
 void judge_base(Queue& q, const std::string& before, const std::string& target, std::vector<std::string> hide,
-                HookVerdict& v) {
+                HookVerdict& v, bool govern_defs = false) {
   std::shared_ptr<const Definitions> defs = q.defs_ptr();
   if (!before.empty() && before != q.base_tip() && q.repo().has_object(before))
     if (auto d = q.view().definitions_at(before)) defs = *d;
@@ -47,14 +52,20 @@ void judge_base(Queue& q, const std::string& before, const std::string& target, 
     v.refusals.push_back(e);
     return;
   }
-  if (!defs->policy.protect_base) return;
   hide.push_back(q.state().init_defs);
   auto added = commits_added(q.repo(), target, hide);
   if (!added) {
     v.refusals.push_back(added.error());
     return;
   }
-  GateResult g = judge_base_commits(q.state(), *defs, *added);
+  if (govern_defs) fill_defs_signers(q, *added);
+  // The definitions are the policy: who may change them holds whatever protect_base says.
+  if (!defs->policy.protect_base) {
+    if (govern_defs)
+      for (const GateRefusal& r : judge_defs_changes(q.state(), *defs, *added)) v.refusals.push_back(gate_error(r));
+    return;
+  }
+  GateResult g = judge_base_commits(q.state(), *defs, *added, govern_defs);
   std::set<std::string> seen;
   for (const GateRefusal& r : g.refused) {
     v.refusals.push_back(gate_error(r));
@@ -106,9 +117,42 @@ void judge_log(Queue& q, const RefChange& c, HookVerdict& v) {
   const std::vector<AuditSection> sections = audit(q, o);
   for (const Finding& f : sections.front().findings)
     if (!f.voided && fresh.count(f.commit)) v.refusals.push_back(finding_as_error(f, true));
+  // An event's definitions must be on base when it lands: replay later accepts a definitions
+  // commit base no longer has by its YAML blob (so a rewind does not cascade), and a commit
+  // that only carries base's blob (a task branch's, say) could vanish and change the verdict.
+  for (const LogEntry& e : slice->entries)
+    if (e.event && e.event->type != EventType::init && !q.view().on_first_parent(e.event->defs))
+      v.refusals.push_back(Error(Code::EVENT_INVALID,
+                                 "the event names definitions commit " + short_id(e.event->defs) + ", which is not on " +
+                                     q.state().base + "'s first-parent history",
+                                 Location::in_commit(e.commit, kLogRef),
+                                 "events name a commit of " + q.state().base + " (git-agentq writes the base tip it fetched)"));
 }
 
 void judge_notes(Queue& q, const RefChange& c, HookVerdict& v) {
+  // The notes are derived: every clone computes the same commits from the same log, so their
+  // history only ever grows. A rewrite is accepted only as a repair, replacing notes that
+  // disagree with the log (what 'notes rebuild' + 'sync' push); any other rewrite would leave
+  // every clone's notes diverged from origin's.
+  if (!c.old_id.empty() && !c.new_id.empty() && q.repo().has_object(c.old_id) &&
+      !q.repo().is_ancestor(c.old_id, c.new_id)) {
+    // Judged against the log as far as the old notes say they cover it (notes behind the log
+    // are not wrong, only behind).
+    std::vector<LogEntry> covered = q.entries();
+    if (auto upto = notes_covered_log(q.repo(), c.old_id)) {
+      auto it = std::find_if(covered.begin(), covered.end(), [&](const LogEntry& e) { return e.commit == *upto; });
+      if (it != covered.end()) covered.erase(it + 1, covered.end());
+    }
+    auto wrong = check_notes(q.repo(), covered, c.old_id);
+    if (wrong && wrong->empty()) {
+      v.refusals.push_back(Error(Code::NON_FAST_FORWARD,
+                                 short_id(c.new_id) + " does not contain " + short_id(c.old_id) + ": " + kNotesRef +
+                                     " is derived from the log and only grows; the notes there agree with the log",
+                                 Location::in_commit(c.new_id, kNotesRef),
+                                 "fetch and run 'git agentq sync' (it derives the notes onto origin's)"));
+      return;
+    }
+  }
   AuditOptions o;
   o.checks = {AuditCheck::notes};
   o.notes_tip = c.new_id.empty() ? std::nullopt : std::optional<std::string>(c.new_id);
@@ -156,6 +200,11 @@ Result<Queue> load_state(Env& env, const std::string& log_tip, const std::string
 
 }  // namespace
 
+bool queue_ref_allowed(std::string_view ref) {
+  if (ref == kLogRef || ref == kNotesRef) return true;
+  return ref.rfind("refs/agent-queue", 0) != 0 && ref.rfind("refs/notes/agentq", 0) != 0;
+}
+
 std::string hook_object_id(const std::string& id) {
   return id.empty() || id.find_first_not_of('0') == std::string::npos ? std::string() : id;
 }
@@ -186,7 +235,7 @@ Result<HookVerdict> judge_pre_push(Env& env, const std::string& remote, const st
     // The remote's base before the push: what it had, or what this clone last saw of it.
     std::string before = base->second.old_id;
     if (before.empty() || !q->repo().has_object(before)) before = hide.size() > 1 ? hide[1] : "";
-    judge_base(*q, before, base->second.new_id, hide, v);
+    judge_base(*q, before, base->second.new_id, hide, v, true);
   }
   if (rel != by_ref.end() && !rel->second.new_id.empty()) judge_release_tip(*q, rel->second.new_id, v);
   return v;
@@ -257,6 +306,18 @@ Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& ch
   const auto log = by_ref.find(kLogRef), notes = by_ref.find(kNotesRef);
   const bool log_pushed = log != by_ref.end() && !log->second.new_id.empty();
   HookVerdict v;
+  // Clones fetch refs/agent-queue/* and refs/notes/agentq* by glob: anything else pushed there
+  // would be copied into every clone. Deleting such a ref (the repair) is allowed.
+  for (const RefChange& c : changes)
+    if (!c.new_id.empty() && !queue_ref_allowed(c.ref)) {
+      v.guarded = true;
+      v.refusals.push_back(Error(Code::REF_NOT_ALLOWED,
+                                 c.ref + " is not a ref the queue uses: origin holds only " + kLogRef + " and " +
+                                     kNotesRef + " in those namespaces",
+                                 Location::in_commit(c.new_id, c.ref),
+                                 "push only the log and the notes ('git agentq sync' does); delete the stray ref where it was made"));
+    }
+  if (!v.refusals.empty()) return v;
   auto first = Queue::open(env);
   if (!first) return fail(first.error());
   if (!first->log_tip() && !log_pushed) {
@@ -285,7 +346,7 @@ Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& ch
   }
   if (log != by_ref.end()) judge_log(*q, log->second, v);
   if (notes != by_ref.end()) judge_notes(*q, notes->second, v);
-  if (base != by_ref.end()) judge_base(*q, base->second.old_id, base->second.new_id, {base->second.old_id}, v);
+  if (base != by_ref.end()) judge_base(*q, base->second.old_id, base->second.new_id, {base->second.old_id}, v, true);
   if (rel != by_ref.end() && !rel->second.new_id.empty()) judge_release_tip(*q, rel->second.new_id, v);
   return v;
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -40,6 +41,10 @@ struct HookVerdict {
 
   bool ok() const { return refusals.empty(); }
 };
+
+// Whether origin accepts `ref` by name: in refs/agent-queue* and refs/notes/agentq* only the
+// log and the notes; every other ref is the host's business.
+bool queue_ref_allowed(std::string_view ref);
 
 // A 40-hex id of zeros (git's "no such ref") as empty.
 std::string hook_object_id(const std::string& id);

@@ -224,4 +224,27 @@ std::optional<std::string> lock_named_in(const std::string& err) {
   return path;
 }
 
+std::optional<RemoteLock> remote_lock(const Env& env, const std::string& remote, const std::string& err) {
+  if (err.find("remote: ") == std::string::npos) return std::nullopt;
+  auto path = lock_named_in(err);
+  if (!path) return std::nullopt;
+  RemoteLock r;
+  struct stat st;
+  std::string age;
+  if (stat(path->c_str(), &st) == 0) {
+    const long long ms = age_ms_of(st);
+    r.stale = ms >= stale_lock_grace(env).count();
+    age = ", " + format_age(ms) + " old";
+  } else {
+    age = " (its age cannot be told from here)";
+  }
+  r.why = Error(Code::REMOTE_LOCKED,
+                remote + " cannot update a ref: " + *path + " exists there" + age +
+                    ", left by a git process on the remote that is still running or crashed",
+                {},
+                "if no git process on " + remote + " is using it, remove it there ('rm " + *path +
+                    "'); nothing was published, so retry afterwards");
+  return r;
+}
+
 }  // namespace agentq

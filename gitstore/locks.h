@@ -49,6 +49,17 @@ struct LockCheck {
 // Fails only when AGENTQ_STALE_LOCK_MS is malformed.
 Result<LockCheck> clear_stale_lock(const Repo& repo, const std::string& lock);
 
+// A remote's ref lock in the way of a push (`git_stderr` is the push's, whose "remote: error:
+// cannot lock ref" line names it): REMOTE_LOCKED naming the lock, its age when the remote is on
+// this filesystem, and how to clear it there; `stale` tells whether it is older than the grace
+// period (waiting will not help). git-agentq never removes another repository's lock. Nothing
+// when the stderr names no lock.
+struct RemoteLock {
+  Error why;
+  bool stale = false;
+};
+std::optional<RemoteLock> remote_lock(const Env& env, const std::string& remote, const std::string& git_stderr);
+
 // The lock file a git error names ("Unable to create '<path>.lock': File exists"), if any.
 std::optional<std::string> lock_named_in(const std::string& git_stderr);
 

@@ -282,7 +282,8 @@ Result<std::optional<std::string>> fetch_branch(Repo& repo, const std::string& r
   return repo.ref(tracking_ref(remote, ref));
 }
 
-Result<PushOutcome> push_queue(Repo& repo, const std::string& remote, const std::vector<RefUpdate>& updates) {
+Result<PushOutcome> push_queue(Repo& repo, const std::string& remote, const std::vector<RefUpdate>& updates,
+                               std::optional<Error>* locked) {
   if (updates.empty()) return PushOutcome::landed;
   std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--recurse-submodules=no"};
   // An explicit expected value per ref: a lease taken from the tracking ref would be measured
@@ -304,7 +305,13 @@ Result<PushOutcome> push_queue(Repo& repo, const std::string& remote, const std:
     if (race_reason(line.reason)) race = true;
     else if (lower(line.reason) != "atomic push failed") declined = true;
   }
-  if (race || !declined) return PushOutcome::stale;
+  if (race || !declined) {
+    if (auto lock = remote_lock(repo.env(), describe(repo, remote), r->err)) {
+      if (lock->stale) return fail(lock->why);
+      if (locked) *locked = lock->why;
+    }
+    return PushOutcome::stale;
+  }
   std::string reasons;
   for (const auto& line : refused) reasons += (reasons.empty() ? "" : ", ") + line.ref + ": " + line.reason;
   const std::string said = remote_messages(r->err);

@@ -63,6 +63,10 @@ enum class PushOutcome {
 // all land on exactly the expected values or none does.
 // Errors: REMOTE_REJECTED (a hook or the server's policy said no), REMOTE_UNREACHABLE,
 // REMOTE_AUTH_FAILED, GIT_ERROR.
-Result<PushOutcome> push_queue(Repo& repo, const std::string& remote, const std::vector<RefUpdate>& updates);
+// A lock file on the remote in the way (another push running there, or a crashed one) is
+// `stale` too, with the lock described in `*locked` (REMOTE_LOCKED, gitstore/locks.h); one
+// older than the grace period fails with it at once, since waiting will not help.
+Result<PushOutcome> push_queue(Repo& repo, const std::string& remote, const std::vector<RefUpdate>& updates,
+                               std::optional<Error>* locked = nullptr);
 
 }  // namespace agentq

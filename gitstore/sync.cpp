@@ -386,6 +386,7 @@ Result<std::optional<RefUpdate>> base_move(Queue::Impl& q, const std::string& ta
 Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
                                              const WriteOptions& options) {
   bool lost = false;
+  std::optional<Error> locked;  // the last remote lock that stood in the way
   auto attempt = [&](int) -> Result<std::optional<Written>> {
     if (!fetched) AGENTQ_TRY(catch_up());
     fetched = false;  // whatever happens now, the next attempt needs a fresh look
@@ -405,10 +406,11 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
     for (const BranchMove& m : options.also_move)
       if (m.expected != m.target) updates.push_back(RefUpdate{"refs/heads/" + m.branch, m.target, m.expected});
     if (!updates.empty()) {
-      auto pushed = push_queue(*repo, remote, updates);
+      locked.reset();
+      auto pushed = push_queue(*repo, remote, updates, &locked);
       if (!pushed) return fail(pushed.error());
       if (*pushed == PushOutcome::stale) {
-        lost = true;
+        lost = !locked;
         return std::optional<Written>();
       }
     }
@@ -421,11 +423,14 @@ Result<Written> Queue::Impl::write_published(Event e, const std::vector<Attachme
     return std::optional<Written>(std::move(w));
   };
   const RetryPolicy p = retry_policy(repo->env());
-  return with_retries<Written>(p, attempt,
-                               Error(Code::NON_FAST_FORWARD,
-                                     remote + " kept moving: every one of " + std::to_string(p.attempts) +
-                                         " attempts to push lost to another writer",
-                                     {}, "try again (nothing was published)"));
+  auto w = with_retries<Written>(p, attempt,
+                                 Error(Code::NON_FAST_FORWARD,
+                                       remote + " kept moving: every one of " + std::to_string(p.attempts) +
+                                           " attempts to push lost to another writer",
+                                       {}, "try again (nothing was published)"));
+  // Not another writer: a lock on the remote was in the way to the end. Say which.
+  if (!w && locked && w.error().code == Code::NON_FAST_FORWARD) return fail(*locked);
+  return w;
 }
 
 Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
@@ -439,6 +444,7 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
   offline = false;  // sync is how offline events get out
   SyncReport report;
   report.remote = remote;
+  std::optional<Error> sync_locked;  // the last remote lock that stood in the way
   const auto before = repo->ref(kLogRef);
   auto attempt = [&](int n) -> Result<std::optional<SyncReport>> {
     AGENTQ_TRY(catch_up());
@@ -482,7 +488,8 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     const bool created = !remote_refs.log && b->tip;
     const auto built_on = remote_refs.log;
     if (!updates.empty()) {
-      auto pushed = push_queue(*repo, remote, updates);
+      sync_locked.reset();
+      auto pushed = push_queue(*repo, remote, updates, &sync_locked);
       if (!pushed) return fail(pushed.error());
       if (*pushed == PushOutcome::stale) return std::optional<SyncReport>();
     }
@@ -509,11 +516,13 @@ Result<SyncReport> Queue::Impl::sync(const std::string& actor) {
     return std::optional<SyncReport>(std::move(report));
   };
   const RetryPolicy p = retry_policy(repo->env());
-  return with_retries<SyncReport>(
+  auto r = with_retries<SyncReport>(
       p, attempt,
       Error(Code::NON_FAST_FORWARD,
             remote + " kept moving: every one of " + std::to_string(p.attempts) + " attempts to push lost to another writer",
             {}, "run 'git agentq sync' again (nothing was lost: local events stay local until they land)"));
+  if (!r && sync_locked && r.error().code == Code::NON_FAST_FORWARD) return fail(*sync_locked);
+  return r;
 }
 
 }  // namespace agentq

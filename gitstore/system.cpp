@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -88,6 +89,33 @@ Result<std::string> read_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+Result<FileHead> read_file_head(const std::string& path, size_t keep, uint64_t count_limit) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(Error::io("cannot read " + path + ": " + std::strerror(errno), path));
+  FileHead out;
+  char buf[65536];
+  const uint64_t limit = static_cast<uint64_t>(keep) + count_limit;
+  while (true) {
+    if (out.size >= limit) {
+      out.size_known = false;
+      break;
+    }
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      close(fd);
+      return fail(Error::io("cannot read " + path + ": " + why, path));
+    }
+    if (n == 0) break;
+    const size_t take = out.head.size() < keep + 1 ? std::min<size_t>(static_cast<size_t>(n), keep + 1 - out.head.size()) : 0;
+    out.head.append(buf, take);
+    out.size += static_cast<uint64_t>(n);
+  }
+  close(fd);
+  return out;
 }
 
 Status make_dirs(const std::string& path) {

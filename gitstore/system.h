@@ -2,6 +2,7 @@
 // files. The clock, waiting and the AGENTQ_* settings are the Env's (gitstore/env.h).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,15 @@ std::vector<std::string> env_names_with_prefix(const std::string& prefix);
 
 // Files: whole-file reads and atomic writes (write to a temp file, fsync, rename).
 Result<std::string> read_file(const std::string& path);
+// The first `keep` bytes of a file, and its size, reading no more than `keep + count_limit`
+// bytes whatever the file is (a device or a pipe may never end): `size_known` is false when
+// reading stopped before the end (then `size` is what was read).
+struct FileHead {
+  std::string head;
+  uint64_t size = 0;
+  bool size_known = true;
+};
+Result<FileHead> read_file_head(const std::string& path, size_t keep, uint64_t count_limit);
 Status write_file_atomic(const std::string& path, const std::string& data);
 Status make_dirs(const std::string& path);
 bool path_exists(const std::string& path);

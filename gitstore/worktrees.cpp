@@ -18,7 +18,7 @@ Result<ScratchWorktree> ScratchWorktree::create(const Repo& repo, const std::str
   if (!mkdtemp(tmpl.data())) return fail(Error::io("cannot create a temporary directory", tmpl));
   // git worktree add wants a path that does not exist yet.
   const std::string path = tmpl + "/tree";
-  auto r = run_git({"worktree", "add", "--detach", "--quiet", path, commit}, git_cwd(repo));
+  auto r = run_git({"worktree", "add", "--detach", "--quiet", "--end-of-options", path, commit}, git_cwd(repo));
   if (!r) return fail(r.error());
   if (r->exit_code != 0) {
     std::error_code ec;
@@ -114,7 +114,7 @@ Result<bool> ensure_worktree(const Repo& repo, const std::string& path, const st
     if (w.branch == "refs/heads/" + branch)
       return fail(Error(Code::BRANCH_IN_USE, "branch " + branch + " is checked out in " + w.path, {},
                         "switch that worktree to another branch, or remove it"));
-  auto r = run_git_checked({"worktree", "add", "--quiet", path, branch}, git_cwd(repo), "git worktree add " + path + " failed");
+  auto r = run_git_checked({"worktree", "add", "--quiet", "--end-of-options", path, branch}, git_cwd(repo), "git worktree add " + path + " failed");
   if (!r) return fail(r.error());
   return true;
 }

@@ -15,6 +15,7 @@ const char* kRefreshYaml = R"(version: 1
 policy:
   base: main
   remote: origin
+  protect_base: false  # the tests move base by hand, standing in for other tasks' merges
 roles:
   backend: { kind: delivery, lanes: 1 }
   arch: { kind: review }
@@ -40,12 +41,21 @@ const char* kFollowUp = R"(  - id: A-2
 )";
 
 // The coordinator's checkout with its lanes, and A-1 handed off from the backend lane and
-// approved by a reviewer in a clone of its own.
+// approved by a reviewer in a clone of its own. Origin runs the pre-receive hook, and alice (the
+// human coordinator) has a key: a definitions change must be signed by her to reach base.
 struct Daily {
   Sandbox sb;
   std::string origin, coord, lane, reviewer, work;
   Daily() {
-    origin = sb.make_origin("origin.git", kRefreshYaml);
+    std::filesystem::create_directories(sb.path("keys"));
+    REQUIRE(sb.run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", sb.path("keys/alice")}).code == 0);
+    std::string pub = sb.read("keys/alice.pub");
+    while (!pub.empty() && pub.back() == '\n') pub.pop_back();
+    std::string yaml = kRefreshYaml;
+    const std::string human = "alice: { roles: [coord], human: true }";
+    yaml.replace(yaml.find(human), human.size(), "alice: { roles: [coord], human: true, key: \"" + pub + "\" }");
+    origin = sb.make_origin("origin.git", yaml);
+    REQUIRE(sb.aq(origin, {"install-hooks"}).code == 0);
     coord = sb.clone(origin, "coord");
     Run setup = sb.aq(coord, {"lanes", "setup"});
     INFO(setup.all());
@@ -73,6 +83,16 @@ struct Daily {
     sb.git_ok(coord, {"push", "-q", "origin", "main"});
     return c;
   }
+  // A definitions change, signed by alice as origin requires (doc/security.md).
+  std::string change_definitions(const std::string& yaml, const std::string& message) {
+    sb.write("coord/.agentq/queue.yaml", yaml);
+    sb.git_ok(coord, {"-c", "gpg.format=ssh", "-c", "user.signingkey=" + sb.path("keys/alice"), "commit", "-q", "-S",
+                      "-am", message});
+    Run push = sb.git(coord, {"push", "-q", "origin", "main"});
+    INFO(push.all());
+    REQUIRE(push.code == 0);
+    return sb.git_ok(coord, {"rev-parse", "HEAD"});
+  }
   json ready() {
     Run r = sb.aq(coord, {"merge-ready", "A-1", "--json"});
     return json::parse(r.out);
@@ -95,9 +115,16 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 TEST_CASE("refresh: a follow-up task added on base, then refresh brings the task back to merge-ready with its approval",
           "[refresh]") {
   Daily d;
-  // The one supported way to add a task: a definitions commit on base.
+  // The one supported way to add a task: a definitions commit on base, signed by a human
+  // coordinator. Unsigned, origin refuses it.
   const std::string yaml = d.sb.read("coord/.agentq/queue.yaml") + kFollowUp;
-  const std::string defs = d.move_base(".agentq/queue.yaml", yaml, "queue: add follow-up A-2");
+  d.sb.write("coord/.agentq/queue.yaml", yaml);
+  d.sb.git_ok(d.coord, {"commit", "-q", "-am", "queue: add follow-up A-2 (unsigned)"});
+  Run unsigned_push = d.sb.git(d.coord, {"push", "-q", "origin", "main"});
+  CHECK(unsigned_push.code != 0);
+  CHECK(unsigned_push.err.find("DEFS_UNAUTHORISED") != std::string::npos);
+  d.sb.git_ok(d.coord, {"reset", "-q", "--hard", "HEAD^"});
+  const std::string defs = d.change_definitions(yaml, "queue: add follow-up A-2");
   REQUIRE(d.sb.aq(d.coord, {"sync"}).code == 0);
   CHECK(contains(d.codes(), "NOT_BASED_ON_BASE"));
   json a2 = d.sb.aq_json(d.coord, {"show", "A-2"});
@@ -129,6 +156,9 @@ TEST_CASE("refresh: a follow-up task added on base, then refresh brings the task
 
   // Again after the merge: the task is done, nothing to refresh.
   CHECK(d.sb.aq(d.lane, {"refresh", "A-1"}).code == 3);
+  Run v = d.sb.aq(d.coord, {"validate"});
+  INFO(v.all());
+  CHECK(v.code == 0);
 }
 
 TEST_CASE("refresh: --json reports the rebase, the checks and the handoff, and a second run is a no-op", "[refresh]") {

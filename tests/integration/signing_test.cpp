@@ -221,7 +221,9 @@ TEST_CASE("signing: a key removed from the definitions invalidates later events,
   // agent-a's key is removed (replaced by another) on the base branch.
   Key other = ssh_key(t.sb, "other");
   t.sb.write("repo/.agentq/queue.yaml", t.yaml(other.pub));
-  t.sb.git_ok(t.repo, {"commit", "-q", "-am", "rotate agent-a's key"});
+  // a definitions change is signed by a human actor the definitions before it declare (doc/security.md)
+  t.sb.git_ok(t.repo, {"-c", "gpg.format=ssh", "-c", "user.signingkey=" + t.alice.path, "commit", "-q", "-S", "-am",
+                       "rotate agent-a's key"});
   const std::string d2 = t.sb.git_ok(t.repo, {"rev-parse", "HEAD"});
   CHECK(t.sb.aq_json(t.repo, {"validate"})["ok"] == true);  // the earlier event stays valid
   // the old key can no longer write

@@ -33,7 +33,7 @@ struct GateFixture {
 
 TEST_CASE("base gate: commits of a task that is not merge-ready are refused with its items", "[gate]") {
   GateFixture g;
-  auto r = judge_base_commits(g.s, g.repo.defs(), {{hex40('c'), {hex40('1')}, "dev@x", {"services/x.go"}}});
+  auto r = judge_base_commits(g.s, g.repo.defs(), {{hex40('c'), {hex40('1')}, "dev@x", {"services/x.go"}, ""}});
   REQUIRE(r.refused.size() == 1);
   CHECK(r.refused[0].task == "A-1");
   CHECK(r.refused[0].commit == hex40('c'));
@@ -47,11 +47,11 @@ TEST_CASE("base gate: merge-ready work, merges of it, definitions and exempt cha
   g.pass_a1();
   CHECK(merge_ready_tasks(g.s, g.repo.defs()) == std::vector<std::string>{"A-1"});
   std::vector<BaseCommit> added = {
-      {hex40('7'), {hex40('6'), hex40('c')}, "dev@x", {"f"}},      // a merge bringing A-1 in
-      {hex40('c'), {hex40('1')}, "dev@x", {"services/x.go"}},      // the handoff commit
-      {hex40('1'), {hex40('0')}, "dev@x", {"services/y.go"}},      // an earlier commit of it
-      {hex40('3'), {hex40('0')}, "dev@x", {".agentq/queue.yaml"}},  // definitions only
-      {hex40('4'), {hex40('0')}, "dev@x", {"doc/a.md"}},            // exempt path
+      {hex40('7'), {hex40('6'), hex40('c')}, "dev@x", {"f"}, ""},      // a merge bringing A-1 in
+      {hex40('c'), {hex40('1')}, "dev@x", {"services/x.go"}, ""},      // the handoff commit
+      {hex40('1'), {hex40('0')}, "dev@x", {"services/y.go"}, ""},      // an earlier commit of it
+      {hex40('3'), {hex40('0')}, "dev@x", {".agentq/queue.yaml"}, "alice"},  // definitions only, signed by a human
+      {hex40('4'), {hex40('0')}, "dev@x", {"doc/a.md"}, ""},            // exempt path
   };
   auto r = judge_base_commits(g.s, g.repo.defs(), added);
   CHECK(r.ok());
@@ -67,7 +67,7 @@ TEST_CASE("base gate: a stray commit is refused, an overridden one passes loudly
   o.commits = {hex40('5')};
   REQUIRE_FALSE(push(g.s, g.repo, o));
   auto r = judge_base_commits(g.s, g.repo.defs(),
-                              {{hex40('9'), {hex40('5')}, "dev@x", {"src/x.c"}}, {hex40('5'), {hex40('0')}, "dev@x", {"src/h.c"}}});
+                              {{hex40('9'), {hex40('5')}, "dev@x", {"src/x.c"}, ""}, {hex40('5'), {hex40('0')}, "dev@x", {"src/h.c"}, ""}});
   REQUIRE(r.refused.size() == 1);
   CHECK(r.refused[0].commit == hex40('9'));
   CHECK(r.refused[0].task.empty());
@@ -83,7 +83,7 @@ TEST_CASE("base gate: done work passes (the push that records done lands base to
   Event done = g.f.status("alice", "A-1", "coord", "done");
   done.commit = hex40('c');
   REQUIRE_FALSE(push(g.s, g.repo, done));
-  auto r = judge_base_commits(g.s, g.repo.defs(), {{hex40('c'), {hex40('1')}, "dev@x", {"services/x.go"}}});
+  auto r = judge_base_commits(g.s, g.repo.defs(), {{hex40('c'), {hex40('1')}, "dev@x", {"services/x.go"}, ""}});
   CHECK(r.ok());
 }
 

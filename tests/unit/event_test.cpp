@@ -88,3 +88,24 @@ TEST_CASE("event: subjects are one readable line", "[event]") {
   CHECK(subject_line(f.init()) == "init queue on main");
   CHECK(subject_line(f.status("alice", "A-1", "coord", "done")) == "status A-1 -> done by alice");
 }
+
+TEST_CASE("event: branch names follow git check-ref-format --branch, text is refused with control characters",
+          "[event]") {
+  for (const char* ok : {"main", "agent/backend", "feature/t1.x", "a-b_c", "v1.2"}) CHECK(is_branch_name(ok));
+  for (const char* bad : {"", "-x", "--upload-pack=touch x", "a..b", "a b", "x.lock", "a/x.lock/b", "feature/", "@",
+                          "a@{1}", ".hidden", "a/.b", "a//b", "end.", "a~1", "a^", "a:b", "a?", "a*", "a[", "a\\b",
+                          "a\x01"})
+    CHECK_FALSE(is_branch_name(bad));
+  testing::EventFactory f;
+  Event e = f.claim("agent-a", "A-1", "backend", 1);
+  CHECK(check_new_text(e));
+  e.branch = "--upload-pack=x";
+  CHECK(check_shape(e).error().code == Code::EVENT_INVALID);
+  e.branch.clear();
+  Event s = f.status("agent-a", "A-1", "backend", "blocked");
+  s.reason = "waiting \x1b[2J";
+  auto st = check_new_text(s);
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == Code::EVENT_INVALID);
+  CHECK(st.error().message.find("'reason'") != std::string::npos);
+}

@@ -139,3 +139,13 @@ TEST_CASE("evidence: a log is attached whole up to the cap, else cut with a note
   CHECK(cut.text == "0123456789\n[truncated: 13 bytes, kept 10]\n");
   CHECK(cut.full_size == 13);
 }
+
+TEST_CASE("evidence: a log read up to the cap says how large it was, or that it was larger", "[evidence]") {
+  CHECK(attach_log_head("short", 5, true, 10).text == "short");
+  CHECK_FALSE(attach_log_head("short", 5, true, 10).full_size);
+  AttachedLog cut = attach_log_head(std::string(11, 'x'), 100, true, 10);
+  CHECK(cut.text == std::string(10, 'x') + "\n[truncated: 100 bytes, kept 10]\n");
+  CHECK(cut.full_size == 100);
+  AttachedLog endless = attach_log_head(std::string(11, 'x'), 5000, false, 10);
+  CHECK(endless.text.find("[truncated: more than 5000 bytes, kept 10]") != std::string::npos);
+}

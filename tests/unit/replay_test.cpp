@@ -182,16 +182,21 @@ TEST_CASE("replay: evidence is recorded and not fenced", "[replay]") {
   CHECK(push(x.s, x.repo, x.f.evidence("ghost", "A-1", "pass")) == Code::UNKNOWN_ACTOR);
 }
 
-TEST_CASE("replay: idempotent ids", "[replay]") {
+TEST_CASE("replay: a retry is a no-op for the writer, a second commit with a known id is DUPLICATE_EVENT_ID", "[replay]") {
   Fixture x;
   Event c = x.claim("agent-a", "A-1", "backend");
   size_t events = x.s.events;
   Event again = c;
   again.at = "2026-12-01T00:00:00Z";
-  CHECK_FALSE(push(x.s, x.repo, again));  // same content: no-op, no finding
+  // the writer finds its event already there and writes nothing
+  CHECK(already_recorded(x.s, again).value());
+  auto j = judge_new_event(x.s, again, x.repo, nullptr);
+  REQUIRE(j);
+  CHECK(j->noop);
+  // the same event in a new commit is a copy, judged as one, and changes nothing
+  CHECK(push(x.s, x.repo, again) == Code::DUPLICATE_EVENT_ID);
   CHECK(x.s.events == events + 1);
   CHECK(x.s.task("A-1").claimed_at == c.at);
-  CHECK(already_recorded(x.s, again).value());
   Event other = x.f.claim("agent-b", "B-1", "ui");
   other.id = c.id;
   CHECK(push(x.s, x.repo, other) == Code::DUPLICATE_EVENT_ID);

@@ -278,15 +278,17 @@ TEST_CASE("state: events counts applied and skipped events, tip is the last comm
   c.at = "2026-11-25T12:00:00Z";
   REQUIRE_FALSE(push(w.s, w.repo, c, hex40('1')));
   CHECK(push(w.s, w.repo, w.f.claim("agent-a", "NOPE", "backend"), hex40('2')) == Code::UNKNOWN_TASK);
-  REQUIRE_FALSE(push(w.s, w.repo, c, hex40('3')));  // the identical event again: a no-op
+  // the identical event in another commit: a copy, never a silent no-op
+  CHECK(push(w.s, w.repo, c, hex40('3')) == Code::DUPLICATE_EVENT_ID);
   CHECK(w.s.events == 4);
   CHECK(w.s.tip == hex40('3'));
   CHECK(w.s.last_at == "2026-11-25T12:00:00Z");  // from the last applied event
   CHECK(w.s.last_defs == hex40('d'));
-  CHECK(w.s.illegal.size() == 1);
+  CHECK(w.s.illegal.size() == 2);
   CHECK(w.s.illegal[0].commit == hex40('2'));
   CHECK(w.s.illegal[0].task == "NOPE");
-  CHECK(w.s.open_findings() == 1);
+  CHECK(w.s.illegal[1].commit == hex40('3'));
+  CHECK(w.s.open_findings() == 2);
 }
 
 TEST_CASE("state: overrides are kept on the queue and on their task", "[state]") {
