@@ -13,6 +13,17 @@ namespace {
 // and counts as little-endian u64 lengths. Fixed order and sorted maps make equal states equal
 // bytes, which the property test relies on.
 constexpr std::string_view kMagic = "agentq snapshot 1\n";
+
+// A field added to the state and not written here would be lost by every warm load: these
+// sizes change with any new field, so the build stops until put_state/get_state (and the
+// random logs of tests/unit/snapshot_test.cpp) know it; then update the numbers. Checked where
+// they were measured (libstdc++ on x86-64), the platform git-agentq is built and tested on.
+#if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
+static_assert(sizeof(QueueState) == 600 && sizeof(TaskState) == 1096 && sizeof(EvidenceRecord) == 368 &&
+                  sizeof(HandoffRecord) == 520 && sizeof(ReviewRecord) == 320 && sizeof(Finding) == 184 &&
+                  sizeof(Override) == 216 && sizeof(Promotion) == 184,
+              "QueueState changed: write and read the new field in core/snapshot.cpp, then update these sizes");
+#endif
 constexpr size_t kDigest = std::tuple_size_v<Sha256>;
 
 class Writer {
