@@ -1,5 +1,5 @@
 #!/bin/sh
-# Signed histories, side by side with git in one run (DESIGN.md "Performance targets"):
+# Signed histories, side by side with git in one run; the targets are in parentheses:
 #   cold validate of a signed history  vs  git log --show-signature refs/agent-queue/log  (>= 50x faster)
 #   warm validate (signatures cached)  vs  validate of the same history unsigned          (<= 1.2x)
 #   in-process ed25519 verify / event  vs  ssh-keygen -Y verify / event

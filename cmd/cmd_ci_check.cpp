@@ -4,6 +4,7 @@
 
 #include "cmd/command.h"
 #include "cmd/common.h"
+#include "core/junit.h"
 #include "gitstore/ci_check.h"
 #include "gitstore/system.h"
 
@@ -27,57 +28,23 @@ std::vector<Shown> shown_checks(const CiCheckReport& r) {
   return out;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += '?';
-        else out += c;
-    }
-  }
-  return out;
-}
-
 std::string junit(const std::vector<Shown>& checks) {
-  size_t failures = 0, skipped = 0;
+  std::vector<JunitCase> cases;
   for (const auto& c : checks) {
-    failures += c.section->ran && !c.failures.empty();
-    skipped += !c.section->ran;
-  }
-  std::ostringstream x;
-  x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x << "<testsuites name=\"git-agentq ci-check\" tests=\"" << checks.size() << "\" failures=\"" << failures << "\" skipped=\""
-    << skipped << "\">\n";
-  x << "  <testsuite name=\"git-agentq ci-check\" tests=\"" << checks.size() << "\" failures=\"" << failures
-    << "\" skipped=\"" << skipped << "\">\n";
-  for (const auto& c : checks) {
-    x << "    <testcase classname=\"git-agentq.ci-check\" name=\"" << xml_escape(c.section->name) << "\">";
-    if (!c.section->ran) {
-      x << "<skipped message=\"not run: an earlier check failed\"/>";
-    } else if (!c.failures.empty()) {
-      std::string body;
+    JunitCase jc;
+    jc.name = c.section->name;
+    jc.skipped = !c.section->ran;
+    jc.skip_message = "not run: an earlier check failed";
+    if (c.section->ran && !c.failures.empty()) {
+      jc.failure_type = code_name(c.failures.front().code);
+      jc.failure_message = std::to_string(c.failures.size()) + " finding(s): " + c.failures.front().message;
       for (const auto& f : c.failures)
-        body += "error[" + std::string(code_name(f.code)) + "]: " + f.str() + (f.fix.empty() ? "" : "\nhint: " + f.fix) + "\n";
-      x << "\n      <failure type=\"" << code_name(c.failures.front().code) << "\" message=\""
-        << xml_escape(std::to_string(c.failures.size()) + " finding(s): " + c.failures.front().message) << "\">"
-        << xml_escape(body) << "</failure>\n    ";
+        jc.failure_text += "error[" + std::string(code_name(f.code)) + "]: " + f.str() + (f.fix.empty() ? "" : "\nhint: " + f.fix) + "\n";
     }
-    if (!c.notices.empty()) {
-      std::string out;
-      for (const auto& n : c.notices) out += "notice[" + std::string(code_name(n.code)) + "]: " + n.str() + "\n";
-      x << "<system-out>" << xml_escape(out) << "</system-out>";
-    }
-    x << "</testcase>\n";
+    for (const auto& n : c.notices) jc.system_out += "notice[" + std::string(code_name(n.code)) + "]: " + n.str() + "\n";
+    cases.push_back(std::move(jc));
   }
-  x << "  </testsuite>\n</testsuites>\n";
-  return x.str();
+  return junit_xml("git-agentq ci-check", "git-agentq.ci-check", cases);
 }
 
 json report_json(const CiCheckReport& r, const std::vector<Shown>& checks) {

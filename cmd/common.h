@@ -12,13 +12,14 @@
 #include "core/lanes.h"
 #include "core/merge_ready.h"
 #include "core/state.h"
+#include "core/task_json.h"
 #include "gitstore/claim_store.h"
 #include "gitstore/queue.h"
 
 namespace agentq::cli {
 
 json event_json(const Event& e);
-json task_json(const Definitions& d, const QueueState& s, const std::string& task);
+
 json finding_json(const Finding& f);
 // A finding as an Error (for printing): located at its commit, in the log or in the repository.
 Error finding_error(const Finding& f);

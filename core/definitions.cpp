@@ -1,33 +1,34 @@
 #include "core/definitions.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace agentq {
 
-std::string_view to_string(RoleKind k) {
-  switch (k) {
-    case RoleKind::delivery: return "delivery";
-    case RoleKind::review: return "review";
-    case RoleKind::coordinator: return "coordinator";
-  }
+namespace {
+
+template <class E, size_t N>
+std::string_view name_of(E k, const std::array<std::pair<E, std::string_view>, N>& names) {
+  for (const auto& [value, name] : names)
+    if (value == k) return name;
   return "?";
 }
+
+}  // namespace
+
+std::string_view to_string(RoleKind k) {
+  return name_of<RoleKind, 3>(
+      k, {{{RoleKind::delivery, "delivery"}, {RoleKind::review, "review"}, {RoleKind::coordinator, "coordinator"}}});
+}
 std::string_view to_string(TaskKind k) {
-  switch (k) {
-    case TaskKind::feature: return "feature";
-    case TaskKind::defect: return "defect";
-    case TaskKind::chore: return "chore";
-  }
-  return "?";
+  return name_of<TaskKind, 3>(
+      k, {{{TaskKind::feature, "feature"}, {TaskKind::defect, "defect"}, {TaskKind::chore, "chore"}}});
 }
 std::string_view to_string(Risk r) { return r == Risk::high ? "high" : "normal"; }
 std::string_view to_string(SameModel s) {
-  switch (s) {
-    case SameModel::exception_note: return "exception_note";
-    case SameModel::allow: return "allow";
-    case SameModel::forbid: return "forbid";
-  }
-  return "?";
+  return name_of<SameModel, 3>(
+      s, {{{SameModel::exception_note, "exception_note"}, {SameModel::allow, "allow"}, {SameModel::forbid, "forbid"}}});
 }
 
 bool Actor::holds(std::string_view r) const {

@@ -1,4 +1,4 @@
-// The queue definitions: the parsed form of `.agentq/queue.yaml` (schema in DESIGN.md).
+// The queue definitions: the parsed form of `.agentq/queue.yaml` (schema in doc/queue-yaml.md).
 #pragma once
 
 #include <map>

@@ -128,13 +128,22 @@ Status load_policy(const Reader& r, const YAML::Node& node, Policy* p) {
   return {};
 }
 
+// A role or an actor: its key is its name, and where it is declared.
+template <class T>
+Result<T> named_entry(const Reader& r, const YAML::Node& k, const char* what) {
+  T t;
+  auto nm = r.name(k, k, what);
+  if (!nm) return fail(nm.error());
+  t.name = *nm;
+  t.where = r.loc(k);
+  return t;
+}
+
 Status load_roles(const Reader& r, const YAML::Node& node, std::vector<Role>* roles) {
   return r.each(node, "roles", {}, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) -> Status {
-    Role role;
-    auto nm = r.name(k, k, "role name");
-    if (!nm) return fail(nm.error());
-    role.name = *nm;
-    role.where = r.loc(k);
+    auto entry = named_entry<Role>(r, k, "role name");
+    if (!entry) return fail(entry.error());
+    Role role = std::move(*entry);
     bool has_kind = false;
     AGENTQ_TRY(r.each(v, "role " + key, {"kind", "lanes", "owns"},
                       [&](const std::string& rk, const YAML::Node& rkn, const YAML::Node& rv) -> Status {
@@ -169,11 +178,9 @@ Status load_roles(const Reader& r, const YAML::Node& node, std::vector<Role>* ro
 
 Status load_actors(const Reader& r, const YAML::Node& node, std::vector<Actor>* actors) {
   return r.each(node, "actors", {}, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) -> Status {
-    Actor a;
-    auto nm = r.name(k, k, "actor name");
-    if (!nm) return fail(nm.error());
-    a.name = *nm;
-    a.where = r.loc(k);
+    auto entry = named_entry<Actor>(r, k, "actor name");
+    if (!entry) return fail(entry.error());
+    Actor a = std::move(*entry);
     AGENTQ_TRY(r.each(v, "actor " + key, {"roles", "key", "model", "human"},
                       [&](const std::string& ak, const YAML::Node& akn, const YAML::Node& av) -> Status {
                         const std::string what = "actors." + key + "." + ak;

@@ -1,4 +1,5 @@
-// Events: the JSON records on refs/agent-queue/log (schema in DESIGN.md, "The event log").
+// Events: the JSON records on refs/agent-queue/log, one per commit (the fields are listed below;
+// doc/commands.md shows them in each command's --json).
 //
 // The encoding is canonical: keys sorted, integers only, absent fields omitted, so the same
 // event always produces the same bytes. Decoding is strict: unknown fields, wrong types,

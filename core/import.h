@@ -1,5 +1,5 @@
-// `git agentq import FILE`: an existing YAML work queue (runbooks 000/001: tasks with status,
-// owner, branch, commit, evidence) becomes git-agentq definitions plus the events that
+// `git agentq import FILE`: an existing hand-kept YAML work queue (tasks with status, owner,
+// branch, commit, evidence; doc/commands.md, "import") becomes git-agentq definitions plus the events that
 // reproduce its state. Pure: the command commits the definitions and writes the events.
 //
 // Input: top-level `tasks:` (required) in the legacy form below, and optionally `policy`,

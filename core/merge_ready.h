@@ -1,5 +1,5 @@
 // Merge-ready: every item that keeps a task from being merged, each with its reason code and
-// what would fix it — never just the first (the runbook's "make queue-merge-ready").
+// what would fix it — never just the first, so one round of fixes clears them all.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// The stage runner's logic (`git agentq run`, runbooks 003 and 002): the options model, the
+// The stage runner's logic (`git agentq run`, doc/commands.md "run"): the options model, the
 // retry/backoff policy, failure classification, the fail-closed gates in the fixed order
 // policy -> ci -> review, the checkpoint and run report and their JSON, and the state machine
 // that drives stages through an injected environment. Pure: spawning, sleeping, files and the

@@ -266,7 +266,7 @@ Status check_void(const QueueState& s, const Event& e, const Definitions& d) {
   return fail(Error(Code::EVENT_INVALID, "'" + e.event + "' names no unacknowledged illegal event"));
 }
 
-// Promotions are human-gated and only of what base already has (the runbook's release step):
+// Promotions are human-gated and only of what base already has (a release is cut from landed work):
 // judged against the base tip the event names (its `defs`), an immutable fact, like `done`.
 Status check_promote(const Event& e, const Definitions& d, RepoView& repo) {
   const Actor* a = d.actor(e.actor);

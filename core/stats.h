@@ -1,5 +1,5 @@
 // Insight into the flow of work: stage latencies, retries, failure classes and queue depth,
-// computed from the event log (the runbooks' "observability" section).
+// computed from the event log alone, so every clone answers the same (doc/commands.md, "stats").
 #pragma once
 
 #include <map>

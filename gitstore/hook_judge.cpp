@@ -117,6 +117,29 @@ void judge_notes(Queue& q, const RefChange& c, HookVerdict& v) {
   for (const Finding& f : s.findings) v.refusals.push_back(finding_as_error(f, false));
 }
 
+using RefChanges = std::map<std::string, RefChange>;
+
+RefChanges by_ref_name(const std::vector<RefChange>& changes) {
+  RefChanges by_ref;
+  for (const RefChange& c : changes) by_ref[c.ref] = c;
+  return by_ref;
+}
+
+// The changes of an update to the branches the queue guards (end() when unchanged).
+struct GuardedChanges {
+  std::string base_ref;
+  RefChanges::const_iterator base, release;
+};
+
+GuardedChanges guarded_changes(Queue& q, const RefChanges& by_ref) {
+  GuardedChanges g;
+  g.base_ref = "refs/heads/" + q.state().base;
+  const std::string& release = q.defs().policy.release;
+  g.base = by_ref.find(g.base_ref);
+  g.release = release.empty() ? by_ref.end() : by_ref.find("refs/heads/" + release);
+  return g;
+}
+
 // Loads the queue as an update would leave it: the log at `log_tip`, base at `base_tip`
 // (empty: the refs as they are).
 Result<Queue> load_state(Env& env, const std::string& log_tip, const std::string& base_tip) {
@@ -138,8 +161,7 @@ std::string hook_object_id(const std::string& id) {
 }
 
 Result<HookVerdict> judge_pre_push(Env& env, const std::string& remote, const std::vector<RefChange>& changes) {
-  std::map<std::string, RefChange> by_ref;
-  for (const RefChange& c : changes) by_ref[c.ref] = c;
+  const RefChanges by_ref = by_ref_name(changes);
   const auto log = by_ref.find(kLogRef);
   const std::string log_new = log != by_ref.end() ? log->second.new_id : "";
   HookVerdict v;
@@ -147,11 +169,7 @@ Result<HookVerdict> judge_pre_push(Env& env, const std::string& remote, const st
   auto first = load_state(env, log_new, "");
   if (!first && first.error().code == Code::NO_QUEUE) return v;  // no queue here: nothing to guard
   if (!first) return fail(first.error());
-  const std::string base_ref = "refs/heads/" + first->state().base;
-  const std::string release = first->defs().policy.release;
-  const std::string release_ref = release.empty() ? "" : "refs/heads/" + release;
-  const auto base = by_ref.find(base_ref);
-  const auto rel = release_ref.empty() ? by_ref.end() : by_ref.find(release_ref);
+  const auto [base_ref, base, rel] = guarded_changes(*first, by_ref);
   v.base = first->state().base;
   if (base == by_ref.end() && log == by_ref.end() && rel == by_ref.end()) return v;  // other refs pass untouched
   v.guarded = true;
@@ -235,8 +253,7 @@ Result<HookVerdict> judge_reference_transaction(Env& env, const std::vector<RefC
 }
 
 Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& changes) {
-  std::map<std::string, RefChange> by_ref;
-  for (const RefChange& c : changes) by_ref[c.ref] = c;
+  const RefChanges by_ref = by_ref_name(changes);
   const auto log = by_ref.find(kLogRef), notes = by_ref.find(kNotesRef);
   const bool log_pushed = log != by_ref.end() && !log->second.new_id.empty();
   HookVerdict v;
@@ -253,11 +270,7 @@ Result<HookVerdict> judge_pre_receive(Env& env, const std::vector<RefChange>& ch
   // The log as it will be; then base as pushed, when the push moves it.
   Result<Queue> q = load_state(env, log_pushed ? log->second.new_id : "", "");
   if (!q) return fail(q.error());
-  const std::string base_ref = "refs/heads/" + q->state().base;
-  const std::string release = q->defs().policy.release;
-  const std::string release_ref = release.empty() ? "" : "refs/heads/" + release;
-  const auto base = by_ref.find(base_ref);
-  const auto rel = release_ref.empty() ? by_ref.end() : by_ref.find(release_ref);
+  const auto [base_ref, base, rel] = guarded_changes(*q, by_ref);
   v.base = q->state().base;
   if (log == by_ref.end() && notes == by_ref.end() && base == by_ref.end() && rel == by_ref.end()) return v;
   v.guarded = true;

@@ -1,4 +1,5 @@
-// refs/notes/agentq, derived deterministically from the log (DESIGN.md, "Notes view").
+// refs/notes/agentq, derived deterministically from the log: the events on each implementation
+// commit, readable with plain `git log --notes=agentq`, and rebuildable from the log at any time.
 //
 // Notes commit N is built from notes commit N-1 plus event N, with a fixed identity and the
 // event's time, and its message names the log commit it covers ("Agentq-Log: <id>"). Every

@@ -145,19 +145,13 @@ Result<Written> Queue::Impl::write_pending(Event e, const std::vector<Attachment
     if (!pending) return fail(pending.error());
     QueueState trial = state;
     apply_pending(trial, *pending, *view);
-    e.at = repo->env().now_rfc3339();
-    e.defs = view->base_tip();
-    if (prepare) AGENTQ_TRY(prepare(e, trial, *defs));
     // Pending events are signed too (so `git verify-commit` works on them); sync re-creates
     // and re-signs them when it publishes them under the definitions of that moment.
-    auto admitted = admit(*this, trial, e, true);
+    auto admitted = admit_new(*this, trial, e, prepare);
     if (!admitted) return fail(admitted.error());
-    Written w;
-    w.event = e;
+    Written w = written_so_far(*admitted, e);
     w.pending_ref = ref;
-    if (admitted->noop) {
-      w.noop = true;
-      w.commit = trial.id_commits.at(e.id);
+    if (w.noop) {
       for (const LogEntry& p : *pending) w.pending |= p.commit == w.commit;
       return std::optional<Written>(std::move(w));
     }

@@ -321,12 +321,28 @@ Result<Admitted> admit(Queue::Impl& q, const QueueState& s, const Event& e, bool
   if (!j) return fail(j.error());
   Admitted a;
   a.noop = j->noop;
+  if (a.noop) a.existing = s.id_commits.at(e.id);
   if (signing && !j->noop) {
     auto signer = signing->signer(*j->defs);
     if (!signer) return fail(signer.error());
     a.signer = *signer;
   }
   return a;
+}
+
+Written written_so_far(const Admitted& a, const Event& e) {
+  Written w;
+  w.event = e;
+  w.noop = a.noop;
+  if (a.noop) w.commit = a.existing;
+  return w;
+}
+
+Result<Admitted> admit_new(Queue::Impl& q, const QueueState& s, Event& e, const Queue::Prepare& prepare) {
+  e.at = q.repo->env().now_rfc3339();
+  e.defs = q.view->base_tip();
+  if (prepare) AGENTQ_TRY(prepare(e, s, *q.defs));
+  return admit(q, s, e, true);
 }
 
 Result<Written> Queue::write(Event e, const std::vector<Attachment>& attachments, const Prepare& prepare,
@@ -354,18 +370,10 @@ Result<Written> Queue::Impl::write_local(Event e, const std::vector<Attachment>&
       return fail(Error(Code::NO_QUEUE, std::string(kLogRef) + " disappeared", {}, "run 'git agentq init'"));
     if (tip) AGENTQ_TRY(advance_to(*tip));
     // Gather what the judgement needs, judge once, then sign and write.
-    e.at = repo->env().now_rfc3339();
-    e.defs = view->base_tip();
-    if (prepare) AGENTQ_TRY(prepare(e, state, *defs));
-    auto admitted = admit(*this, state, e, true);
+    auto admitted = admit_new(*this, state, e, prepare);
     if (!admitted) return fail(admitted.error());
-    Written w;
-    w.event = e;
-    if (admitted->noop) {
-      w.noop = true;
-      w.commit = state.id_commits.at(e.id);
-      return std::optional<Written>(std::move(w));
-    }
+    Written w = written_so_far(*admitted, e);
+    if (w.noop) return std::optional<Written>(std::move(w));
     auto commit = create_event_commit(*repo, e, tip, attachments, admitted->signer);
     if (!commit) return fail(commit.error());
     auto cas = compare_and_swap(*repo, kLogRef, *commit, tip, "agentq: " + subject_line(e));

@@ -78,9 +78,15 @@ struct Queue::Impl {
 // configuration when `sign`) and names the signer to write it with (null when its definitions
 // do not require signing, or without `sign`).
 struct Admitted {
-  bool noop = false;
+  bool noop = false;            // the event is there already (same id, same content)
+  std::string existing;         // with noop: the commit that holds it
   Signer* signer = nullptr;
 };
 Result<Admitted> admit(Queue::Impl& q, const QueueState& s, const Event& e, bool sign);
+// A new event of this clone's: stamped now and with the base tip whose definitions govern it,
+// completed by `prepare` (which sees the state it will be judged in), then admitted and signed.
+// What the write reports so far: the event, and with a no-op the commit that already holds it.
+Written written_so_far(const Admitted& a, const Event& e);
+Result<Admitted> admit_new(Queue::Impl& q, const QueueState& s, Event& e, const Queue::Prepare& prepare);
 
 }  // namespace agentq

@@ -1,5 +1,5 @@
-// One active invocation per run directory and per candidate (runbook 002: "one active stage
-// per candidate ID"). flock(2) on a lock file: the kernel releases it when the holder exits,
+// One active invocation per run directory and per candidate: two runners driving the same
+// stages would race on the checkpoint and record each other's results. flock(2) on a lock file: the kernel releases it when the holder exits,
 // however it exits, so a crashed runner never leaves a stale lock behind.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Rewritten-history detection (DESIGN.md "Hooks and CI", issue 7 "tamper evidence"): the
+// Rewritten-history detection (tamper evidence where a host runs no server hooks): the
 // queue log is append-only, so a tip this clone once saw must stay contained in every later
 // tip. The last tip seen is remembered per ref under <common git dir>/agentq/seen/; a tip
 // that no longer contains it means the history was rewritten (a force-push, a rewind):

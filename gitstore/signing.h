@@ -1,4 +1,4 @@
-// Signing event commits the way `git commit -S` does (DESIGN.md "Signing and identity"),
+// Signing event commits the way `git commit -S` does (doc/queue-yaml.md, "Signing and keys"),
 // following git config read through the `git config` command (per-worktree settings count):
 //   gpg.format        ssh | openpgp (default openpgp, as in git)
 //   user.signingkey   ssh: a key file (private, or .pub with the key in an agent), or a literal

@@ -1,4 +1,4 @@
-// Replication (DESIGN.md, "Replication and concurrency"): the remote is the single
+// Replication (doc/commands.md, "Replication: writes with a remote"): the remote is the single
 // linearization point. Every published write and every sync follows the same steps:
 //
 //   fetch -> fast-forward the local log when it is behind -> build the new events on the
@@ -208,17 +208,10 @@ Result<Built> build(Queue::Impl& q, const Divergence& d, const std::vector<Outgo
   }
   if (fresh) {
     Event& e = fresh->event;
-    e.at = q.repo->env().now_rfc3339();
-    e.defs = q.view->base_tip();
-    if (*fresh->prepare) AGENTQ_TRY((*fresh->prepare)(e, s, *q.defs));
-    auto admitted = admit(q, s, e, true);
+    auto admitted = admit_new(q, s, e, *fresh->prepare);
     if (!admitted) return fail(admitted.error());
-    Written w;
-    w.event = e;
-    if (admitted->noop) {
-      w.noop = true;
-      w.commit = s.id_commits.at(e.id);
-    } else {
+    Written w = written_so_far(*admitted, e);
+    if (!w.noop) {
       auto commit = create_event_commit(*q.repo, e, b.tip, *fresh->attachments, admitted->signer);
       if (!commit) return fail(commit.error());
       w.commit = *commit;

@@ -1,4 +1,5 @@
-// Signature verification of event commits (DESIGN.md "Signing and identity", "Cache").
+// Signature verification of event commits (doc/queue-yaml.md, "Signing and keys"), with a
+// cache of verdicts so a warm validate does not verify again.
 //
 // ssh-ed25519 signatures are checked in-process: the sshsig envelope is parsed (core/sshsig.h)
 // and the signature checked with OpenSSL's Ed25519 over the sshsig signed-data blob (namespace

@@ -1,5 +1,5 @@
-// The "Ground rules from git itself" of DESIGN.md: each a fact of git 2.39 / libgit2 1.5.1
-// and the decision it forces, checked here against the real tools.
+// Facts of git 2.39 / libgit2 1.5.1 the design rests on, each with the decision it forces
+// (doc/hacking.md, "Facts of git this rests on"), checked here against the real tools.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-// import: a YAML queue of the runbooks' kind becomes definitions on base plus the events of its
+// import: a hand-kept YAML queue (the kind git-agentq replaces) becomes definitions on base plus the events of its
 // state, on a real repository; status then shows the same state.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The rules of the runbook, enforced: check, handoff, review routing, merge-ready, merge, git-check.
+// The review workflow's rules, enforced: check, handoff, review routing, merge-ready, merge, git-check.
 #include <cstdio>
 #include <map>
 #include <set>
@@ -96,7 +96,7 @@ bool has(const std::vector<std::string>& v, const std::string& s) { return std::
 
 }  // namespace
 
-TEST_CASE("review flow: the runbook's review path, changes requested to merge", "[review]") {
+TEST_CASE("review flow: the whole review path, changes requested to merge", "[review]") {
   Flow f;
   const std::string c1 = f.work("FEAT", {{"doc/api/v1.yaml", "x\n"}});
   Run check = f.aq({"check", "FEAT"}, "dev");
