@@ -51,24 +51,17 @@ int run_claim(Invocation& in) {
     }
   }
 
-  // The owner claiming again where its live handle is: nothing to write (a retry after a
-  // timeout, an agent that lost track). Judged on the local queue; if origin fenced the claim
-  // meanwhile, the next write says CLAIM_FENCED.
-  if (!next && (!req.lane || *req.lane == q->state().task(task_arg).lane) &&
-      (req.branch.empty() || req.branch == q->state().task(task_arg).branch)) {
+  // The owner claiming again where its live handle is: refused, not a silent success, because
+  // two processes of one agent that both "won" would both start on the branch. A retry that must
+  // be a no-op passes the same --event-id.
+  if (!next) {
     const TaskState& st = q->state().task(task_arg);
     const auto mine = read_claim(q->repo(), task_arg);
-    if (holds_lane(st.status) && st.owner == *actor && mine && mine->claim == st.claim) {
-      if (ctx.out.json_mode) {
-        ctx.out.emit(json{{"ok", true}, {"noop", true}, {"pending", false}, {"task", st.id}, {"claim", st.claim},
-                          {"actor", st.owner}, {"role", st.role}, {"lane", st.lane}, {"branch", st.branch},
-                          {"commit", nullptr}, {"reclaimed", false}, {"superseded", nullptr}});
-      } else {
-        ctx.out.line("already claimed " + ctx.out.bold(st.id) + " as " + st.owner + " (" + st.role + ", lane " +
-                     std::to_string(st.lane) + ", branch " + st.branch + "): this worktree holds claim " + st.claim);
-      }
-      return 0;
-    }
+    if (holds_lane(st.status) && st.owner == *actor && mine && mine->claim == st.claim && st.claim != *event_id)
+      return ctx.out.error(Error(Code::ALREADY_CLAIMED,
+                                 "task " + st.id + " is already claimed by " + st.owner + " in this worktree (claim " +
+                                     st.claim + ", lane " + std::to_string(st.lane) + ", branch " + st.branch + ")",
+                                 {}, "work on under that claim; a retry that must succeed passes the same --event-id"));
   }
 
   Event e;

@@ -21,7 +21,7 @@ int run_validate(Invocation& in) {
     if (sec.error) return ctx.out.error(*sec.error);
     findings.insert(findings.end(), sec.findings.begin(), sec.findings.end());
   }
-  for (const std::string& w : q->warnings()) ctx.out.warn(w);
+  // Loading's warnings (q->warnings()) were told by the driver, right after the load.
   size_t open = 0;
   for (const auto& f : findings) open += f.voided ? 0 : 1;
 

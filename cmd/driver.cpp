@@ -225,6 +225,8 @@ Status open_needs(Invocation& in) {
   load.keep_log = c.keep_log;
   load.defs_rev = in.str("defs");
   AGENTQ_TRY(in.queue_->load(load));
+  // What loading noticed (a cache moved aside, a rewritten log) is told whatever the command.
+  for (const std::string& w : in.queue_->warnings()) in.out.warn(w);
   if (c.needs == Needs::fetched && !in.queue_->remote().empty()) {
     if (auto st = in.queue_->catch_up(); !st)
       in.out.warn("cannot fetch " + in.queue_->remote() + " (judging what was fetched last): " + st.error().message);
@@ -380,6 +382,7 @@ Status Invocation::become_writer(bool with_actor) {
     if (!q) return ::agentq::fail(q.error());
     queue_.emplace(std::move(*q));
     AGENTQ_TRY(queue_->load());
+    for (const std::string& w : queue_->warnings()) out.warn(w);
   }
   queue_->set_offline(ctx.offline);
   AGENTQ_TRY(queue_->catch_up());

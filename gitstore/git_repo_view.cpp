@@ -84,6 +84,8 @@ SignatureCheck GitRepoView::signature(const std::string& commit, const Event& e,
   return verifier_->verify(commit, e, d);
 }
 
+bool GitRepoView::uncertain() const { return uncertain_ > 0 || (verifier_ && verifier_->uncacheable() > 0); }
+
 Result<std::shared_ptr<const Definitions>> GitRepoView::definitions_at(const std::string& commit) {
   auto it = defs_.find(commit);
   if (it != defs_.end()) return it->second;
@@ -134,6 +136,7 @@ std::string GitRepoView::defs_blob(const std::string& commit) const {
 std::optional<int64_t> GitRepoView::base_position(const std::string& commit) {
   auto by_commit = commit_position(commit);
   if (by_commit) return by_commit;
+  base_sensitive_ = true;
   // Not on base (a rewind or force-push dropped it). What matters is whether base carried
   // these definitions: judge by the YAML blob, at the newest base commit that has it. Forged
   // definitions carry a blob base never had; an old blob stays as old as it was.
@@ -212,9 +215,15 @@ bool GitRepoView::reachable_from_base(const std::string& commit) {
 bool GitRepoView::commit_exists(const std::string& commit) { return repo_.has_object(commit); }
 
 std::optional<std::vector<std::string>> GitRepoView::changed_files(const std::string& from, const std::string& to) {
-  if (!repo_.has_object(from) || !repo_.has_object(to)) return std::nullopt;
+  if (!repo_.has_object(from) || !repo_.has_object(to)) {
+    ++uncertain_;
+    return std::nullopt;
+  }
   auto files = diff_paths(repo_, from, to);
-  if (!files) return std::nullopt;
+  if (!files) {
+    ++uncertain_;
+    return std::nullopt;
+  }
   return *files;
 }
 
@@ -225,14 +234,23 @@ std::optional<bool> GitRepoView::is_ancestor(const std::string& ancestor, const 
   // quadratic in the length of base.
   if (auto pd = commit_position(descendant))
     if (auto pa = commit_position(ancestor)) return *pa <= *pd;
-  if (!repo_.has_object(ancestor) || !repo_.has_object(descendant)) return std::nullopt;
+  if (!repo_.has_object(ancestor) || !repo_.has_object(descendant)) {
+    ++uncertain_;
+    return std::nullopt;
+  }
   return repo_.is_ancestor(ancestor, descendant);
 }
 
 std::optional<bool> GitRepoView::path_exists(const std::string& commit, const std::string& path) {
-  if (!repo_.has_object(commit)) return std::nullopt;
+  if (!repo_.has_object(commit)) {
+    ++uncertain_;
+    return std::nullopt;
+  }
   auto content = repo_.read_path(commit, path);
-  if (!content) return std::nullopt;
+  if (!content) {
+    ++uncertain_;
+    return std::nullopt;
+  }
   return content->has_value();
 }
 

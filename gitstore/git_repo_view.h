@@ -68,6 +68,13 @@ class GitRepoView : public RepoView {
   const std::string& base_tip() const { return base_tip_; }
   void set_verifier(QueueVerifier* verifier) { verifier_ = verifier; }
 
+  // What a snapshot of the replayed state must know about the answers given so far (see
+  // core/snapshot.h): some base_position answer depended on the base tip beyond the
+  // first-parent walk (by blob, or none), or some answer may change without any commit
+  // changing (objects missing from this clone, a signature that could not be checked here).
+  bool base_sensitive() const { return base_sensitive_; }
+  bool uncertain() const;
+
  private:
   const Repo& repo_;
   std::string base_tip_;
@@ -91,6 +98,8 @@ class GitRepoView : public RepoView {
   std::shared_ptr<Walk> walk_;
   std::unordered_set<std::string> reached_;
   bool walk_done_ = false;
+  bool base_sensitive_ = false;
+  size_t uncertain_ = 0;
 };
 
 }  // namespace agentq

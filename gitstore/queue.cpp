@@ -1,11 +1,14 @@
 #include "gitstore/queue.h"
 
 #include <algorithm>
+#include <span>
 
+#include "core/ids.h"
 #include "core/notes_view.h"
 #include "gitstore/notes.h"
 #include "gitstore/queue_impl.h"
 #include "gitstore/retry.h"
+#include "gitstore/snapshot_store.h"
 #include "gitstore/system.h"
 
 namespace agentq {
@@ -75,46 +78,165 @@ Status Queue::prepare_uninitialised(const std::string& base, const std::string& 
   impl_->defs_commit = *tip;
   impl_->state = QueueState{};
   impl_->state_tip.clear();
+  impl_->root_base = base;
+  impl_->root_remote = remote;
+  impl_->base_sensitive = false;
+  impl_->snapshot_ok = true;
   use_remote(*impl_, base, impl_->defs->policy.remote);
   return {};
 }
+
+namespace {
+
+void add_warning(std::vector<std::string>& warnings, const std::string& w) {
+  if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+}
+
+}  // namespace
 
 Status Queue::load(const LoadOptions& options) {
   auto tip = options.log_tip.empty() ? repo().ref(options.log_ref) : std::optional<std::string>(options.log_tip);
   if (!tip)
     return fail(Error(Code::NO_QUEUE, "no queue here: " + options.log_ref + " does not exist", {},
                       "run 'git agentq init' (or 'git agentq sync' in a clone of a repository that has one)"));
-  impl_->keep_log = options.keep_log;
-  auto slice = read_log(repo(), *tip);
-  if (!slice) return fail(slice.error());
-  const LogEntry& root = slice->entries.front();
-  if (!root.event || root.event->type != EventType::init)
-    return fail(Error(Code::EVENT_INVALID, "the queue log does not start with an init event",
-                      Location::in_commit(root.commit, kLogRef)));
-  const Event& init = *root.event;
+  Impl& m = *impl_;
+  m.keep_log = options.keep_log;
+  m.snapshot_slot = options.log_ref;
+  m.snapshot_ok = true;
+  m.base_sensitive = false;
+  m.saved_tip.clear();
+  m.saved_base.clear();
+
+  // The snapshot, when there is one this build wrote, saves replaying what it already holds:
+  // only the events after its tip are read (all of them when the caller keeps the log) and
+  // replayed onto it.
+  SnapshotRead read = read_snapshot(repo(), m.snapshot_slot, m.cache_writes);
+  for (const std::string& w : read.warnings) add_warning(m.load_warnings, w);
+  std::optional<Snapshot> snap = std::move(read.snapshot);
+  if (snap) {
+    m.saved_tip = snap->info.log_tip;
+    m.saved_base = snap->info.base_tip;
+  }
+  std::vector<LogEntry> all;  // the whole log, once read
+  bool have_all = false;
+  std::vector<LogEntry> tail;  // the entries after the snapshot's tip (when it is used and the log is not kept)
+  size_t skip = 0;             // with the whole log read: how many entries the snapshot holds
+  auto read_all = [&]() -> Status {
+    if (have_all) return {};
+    auto slice = read_log(repo(), *tip);
+    if (!slice) return fail(slice.error());
+    all = std::move(slice->entries);
+    have_all = true;
+    return {};
+  };
+  if (snap) {
+    bool contained = false;
+    if (options.keep_log) {
+      AGENTQ_TRY(read_all());
+      for (size_t i = 0; i < all.size() && !contained; ++i)
+        if (all[i].commit == snap->info.log_tip) contained = true, skip = i + 1;
+    } else {
+      auto slice = read_log(repo(), *tip, snap->info.log_tip);
+      if (!slice) return fail(slice.error());
+      contained = slice->reached_stop;
+      if (contained) {
+        tail = std::move(slice->entries);
+      } else {
+        all = std::move(slice->entries);
+        have_all = true;
+      }
+    }
+    if (!contained) {
+      // An append-only log always contains an earlier tip: this one was rewritten (or the
+      // snapshot belongs to a history this repository no longer has). Never trusted.
+      add_warning(m.load_warnings, "the queue snapshot at " + short_id(snap->info.log_tip) + " is not contained in " +
+                                       options.log_ref + " (" + short_id(*tip) +
+                                       "): the log was rewritten; replayed it from its first event");
+      snap.reset();
+      skip = 0;
+    }
+  }
+  if (!snap) {
+    AGENTQ_TRY(read_all());
+    const LogEntry& root = all.front();
+    if (!root.event || root.event->type != EventType::init)
+      return fail(Error(Code::EVENT_INVALID, "the queue log does not start with an init event",
+                        Location::in_commit(root.commit, kLogRef)));
+    m.root_base = root.event->base;
+    m.root_remote = root.event->remote;
+  } else {
+    m.root_base = snap->info.root_base;
+    m.root_remote = snap->info.root_remote;
+  }
   Result<std::string> base_tip =
       !options.base_tip.empty()     ? Result<std::string>(options.base_tip)
-      : options.base_remote.empty() ? find_base_tip(repo(), init.base, init.remote)
-                                    : repo().resolve_commit("refs/remotes/" + options.base_remote + "/" + init.base);
+      : options.base_remote.empty() ? find_base_tip(repo(), m.root_base, m.root_remote)
+                                    : repo().resolve_commit("refs/remotes/" + options.base_remote + "/" + m.root_base);
   if (!base_tip)
     return fail(Error(Code::GIT_ERROR, "the base branch is missing: " + base_tip.error().message));
-  impl_->view = std::make_unique<GitRepoView>(repo(), *base_tip, impl_->verifier_for_reads());
+  m.view = std::make_unique<GitRepoView>(repo(), *base_tip, m.verifier_for_reads());
 
   const std::string defs_rev = options.defs_rev.empty() ? *base_tip : options.defs_rev;
   auto defs_commit = repo().resolve_commit(defs_rev);
   if (!defs_commit) return fail(defs_commit.error());
-  auto d = impl_->view->definitions_at(*defs_commit);
+  auto d = m.view->definitions_at(*defs_commit);
   if (!d) return fail(d.error());
-  impl_->defs = *d;
-  impl_->defs_commit = *defs_commit;
+  m.defs = *d;
+  m.defs_commit = *defs_commit;
 
-  impl_->state = QueueState{};
-  for (const LogEntry& entry : slice->entries) replay_entry(impl_->state, entry, *impl_->view);
-  impl_->flush_verifier();
-  impl_->state_tip = *tip;
-  if (options.keep_log) impl_->entries = std::move(slice->entries);
-  use_remote(*impl_, init.base, impl_->defs->policy.remote);
+  // A base that moved on keeps every verdict the snapshot holds when the old tip is on the new
+  // one's first-parent history and no verdict looked further than that walk: the definitions
+  // commits events named stay where they were, in the same order.
+  if (snap && snap->info.base_tip != *base_tip &&
+      (snap->info.base_sensitive || !m.view->on_first_parent(snap->info.base_tip))) {
+    snap.reset();
+    skip = 0;
+    tail.clear();
+    AGENTQ_TRY(read_all());
+  }
+  if (snap) {
+    m.state = std::move(snap->state);
+    m.state_tip = snap->info.log_tip;
+    m.base_sensitive = snap->info.base_sensitive;
+  } else {
+    m.state = QueueState{};
+    m.state_tip.clear();
+  }
+  if (have_all) m.replay_tail(std::span<const LogEntry>(all).subspan(skip), *tip);
+  else m.replay_tail(tail, *tip);
+  if (options.keep_log) m.entries = std::move(all);
+  else m.entries.clear();
+  use_remote(m, m.root_base, m.defs->policy.remote);
   return {};
+}
+
+void Queue::Impl::replay_tail(std::span<const LogEntry> tail, const std::string& tip) {
+  for (const LogEntry& entry : tail) replay_entry(state, entry, *view);
+  flush_verifier();
+  base_sensitive |= view->base_sensitive();
+  state_tip = tip;
+  save_snapshot();
+}
+
+void Queue::Impl::save_snapshot() {
+  if (!cache_writes || !snapshot_ok || state_tip.empty() || !view || view->uncertain()) return;
+  if (saved_tip == state_tip && saved_base == view->base_tip()) return;
+  // The file follows its ref's own history (not the remote tips a write or sync replays on the
+  // way), so a snapshot the ref no longer contains means the ref was rewritten.
+  if (repo->ref(snapshot_slot) != state_tip) return;
+  SnapshotInfo info;
+  info.key = snapshot_key();
+  info.log_tip = state_tip;
+  info.base_tip = view->base_tip();
+  info.root_base = root_base;
+  info.root_remote = root_remote;
+  info.base_sensitive = base_sensitive || view->base_sensitive();
+  if (auto st = write_snapshot(*repo, snapshot_slot, info, state); !st) {
+    add_warning(load_warnings, "the queue snapshot was not updated: " + st.error().message);
+    return;
+  }
+  saved_tip = state_tip;
+  saved_base = info.base_tip;
 }
 
 Status Queue::refresh_base() {
@@ -142,17 +264,29 @@ Status Queue::Impl::advance_to(const std::optional<std::string>& tip) {
     }
     state = QueueState{};
     entries.clear();
+    state_tip.clear();
+    base_sensitive = false;
+    const LogEntry& root = slice->entries.front();
+    snapshot_ok = root.event && root.event->type == EventType::init;
+    if (snapshot_ok) {
+      root_base = root.event->base;
+      root_remote = root.event->remote;
+    }
   }
-  for (const LogEntry& entry : slice->entries) replay_entry(state, entry, *view);
-  flush_verifier();
+  replay_tail(slice->entries, *tip);
   if (keep_log) entries.insert(entries.end(), slice->entries.begin(), slice->entries.end());
-  state_tip = *tip;
   return {};
 }
 
 Status Queue::Impl::repin_base(const std::string& tip) {
   if (view && view->base_tip() == tip) return {};
   auto fresh = std::make_unique<GitRepoView>(*repo, tip, verifier_for_reads());
+  if (view && !state_tip.empty()) {
+    // What the state holds was judged against the old tip: a snapshot may name the new one only
+    // where that changes no verdict (see load).
+    base_sensitive |= view->base_sensitive();
+    if (view->uncertain() || base_sensitive || !fresh->on_first_parent(view->base_tip())) snapshot_ok = false;
+  }
   auto d = fresh->definitions_at(tip);
   if (!d) return fail(d.error());
   view = std::move(fresh);
@@ -177,12 +311,8 @@ Signing* Queue::Impl::signing_for_writes() {
 
 void Queue::Impl::flush_verifier() {
   if (!verifier) return;
-  for (const std::string& w : verifier->warnings())
-    if (std::find(load_warnings.begin(), load_warnings.end(), w) == load_warnings.end()) load_warnings.push_back(w);
-  if (auto st = verifier->flush(); !st) {
-    const std::string w = "the signature cache was not updated: " + st.error().message;
-    if (std::find(load_warnings.begin(), load_warnings.end(), w) == load_warnings.end()) load_warnings.push_back(w);
-  }
+  for (const std::string& w : verifier->warnings()) add_warning(load_warnings, w);
+  if (auto st = verifier->flush(); !st) add_warning(load_warnings, "the signature cache was not updated: " + st.error().message);
 }
 
 Result<Admitted> admit(Queue::Impl& q, const QueueState& s, const Event& e, bool sign) {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,19 @@ struct Queue::Impl {
   std::string defs_commit;
   std::vector<LogEntry> entries;
   bool keep_log = false;
+
+  // The snapshot of `state` (core/snapshot.h, gitstore/snapshot_store.h): read by load, written
+  // whenever the state moved on. `slot` names the log ref it follows.
+  std::string snapshot_slot = kLogRef;
+  std::string root_base, root_remote;  // the root (init) commit's base and remote
+  bool base_sensitive = false;         // see SnapshotInfo::base_sensitive
+  // False once `state` holds verdicts judged against base tips no one snapshot can name (the
+  // base was re-pinned to a tip that does not descend from the one judged before).
+  bool snapshot_ok = true;
+  std::string saved_tip, saved_base;  // what the snapshot file holds now
+  void save_snapshot();
+  // Replays `tail` onto `state` (which stands at state_tip) and moves state_tip to `tip`.
+  void replay_tail(std::span<const LogEntry> tail, const std::string& tip);
 
   // Signatures: verified on every replay (the view asks `verifier`, cached by commit id), made
   // on every write, both only where the definitions an event is judged under set

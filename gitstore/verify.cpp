@@ -253,7 +253,7 @@ struct QueueVerifier::Impl {
   std::unordered_map<Sha256, std::string, BytesHash> texts;
   std::string pending;  // records not yet appended to the file
   std::vector<std::string> warnings;
-  size_t verified = 0, cached = 0;
+  size_t verified = 0, cached = 0, uncacheable = 0;
 
   void load() {
     loaded = true;
@@ -367,7 +367,10 @@ SignatureCheck QueueVerifier::verify(const std::string& commit, const Event& e, 
     }
   }
   auto raw = read_commit_object(*m.repo, commit);
-  if (!raw) return bad("", "the commit cannot be read: " + raw.error().message);  // not cached: says nothing
+  if (!raw) {
+    ++m.uncacheable;
+    return bad("", "the commit cannot be read: " + raw.error().message);  // not cached: says nothing
+  }
   std::string signature, signed_data;
   if (!split_signature(*raw, &signature, &signed_data)) return bad("", "the commit object is malformed");
   SignatureCheck c;
@@ -398,6 +401,7 @@ SignatureCheck QueueVerifier::verify(const std::string& commit, const Event& e, 
       break;
   }
   ++m.verified;
+  if (!cacheable) ++m.uncacheable;
   if (have_oid && cacheable && m.options.use_cache) m.remember(oid, c);
   return c;
 }
@@ -424,5 +428,6 @@ Status QueueVerifier::flush() {
 const std::vector<std::string>& QueueVerifier::warnings() const { return impl_->warnings; }
 size_t QueueVerifier::verified() const { return impl_->verified; }
 size_t QueueVerifier::cached() const { return impl_->cached; }
+size_t QueueVerifier::uncacheable() const { return impl_->uncacheable; }
 
 }  // namespace agentq

@@ -71,6 +71,9 @@ class QueueVerifier {
   // For benchmarks and tests: signatures checked cryptographically / answered from the cache.
   size_t verified() const;
   size_t cached() const;
+  // Verdicts that say nothing lasting (the commit could not be read, ssh-keygen or gpgv could
+  // not run): never cached, and a snapshot that depends on one is not written.
+  size_t uncacheable() const;
 
   struct Impl;
 

@@ -17,8 +17,10 @@ RUN="git ca-certificates openssh-client gnupg gpgv man-db procps"
 # package: CPack's .deb generator finds the shared-library dependencies with dpkg-shlibdeps
 # (dpkg-dev) and recognises executables with file.
 PACKAGE="dpkg-dev file"
+# bench: bench/run.sh measures peak RSS with /usr/bin/time (time)
+BENCH="time"
 missing=""
-for p in $BUILD $FUZZ $RUN $PACKAGE; do
+for p in $BUILD $FUZZ $RUN $PACKAGE $BENCH; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

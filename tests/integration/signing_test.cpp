@@ -136,6 +136,8 @@ TEST_CASE("signing: a signed loop validates, and stock git verifies every event"
   REQUIRE(std::filesystem::exists(cache));
   CHECK(t.sb.aq(t.repo, {"validate"}).code == 0);
   t.sb.write("repo/.git/agentq/signatures", "agentq signature cache 1\nthis is not a record");
+  // Without the replay snapshot (which holds the verdicts already) replay asks the cache again.
+  std::filesystem::remove_all(t.repo + "/.git/agentq/snapshots");
   Run again = t.sb.aq(t.repo, {"validate"});
   CHECK(again.code == 0);
   CHECK(again.err.find("CACHE_CORRUPT") != std::string::npos);
@@ -143,6 +145,7 @@ TEST_CASE("signing: a signed loop validates, and stock git verifies every event"
   for (const auto& e : std::filesystem::directory_iterator(t.repo + "/.git/agentq"))
     aside |= e.path().filename().string().rfind("signatures.corrupt-", 0) == 0;
   CHECK(aside);
+  std::filesystem::remove_all(t.repo + "/.git/agentq/snapshots");
   CHECK(t.sb.aq(t.repo, {"validate"}).err.find("CACHE_CORRUPT") == std::string::npos);  // rebuilt
   // Deleting the cache changes no answer.
   std::filesystem::remove_all(t.repo + "/.git/agentq");
@@ -541,19 +544,24 @@ TEST_CASE("signing: the signature cache is checksummed with SHA-256, and another
       n += e.path().filename().string().rfind("signatures.corrupt-", 0) == 0;
     return n;
   };
+  // Without the replay snapshot (which holds the verdicts already) replay asks the cache again.
+  auto forget_snapshot = [&]() { std::filesystem::remove_all(t.repo + "/.git/agentq/snapshots"); };
   // one byte of a record changed: its checksum fails
   written[written.size() - 40] = static_cast<char>(written[written.size() - 40] ^ 1);
   t.sb.write("repo/.git/agentq/signatures", written);
+  forget_snapshot();
   Run damaged = t.sb.aq(t.repo, {"validate"});
   CHECK(damaged.code == 0);
   CHECK(damaged.err.find("CACHE_CORRUPT: the signature cache failed its checksum") != std::string::npos);
   CHECK(asides() == 1);
   // a cache of the first format (FNV-1a checksums), as git-agentq 0.1 wrote it
   t.sb.write("repo/.git/agentq/signatures", "agentq signature cache 1\n");
+  forget_snapshot();
   Run old = t.sb.aq(t.repo, {"validate"});
   CHECK(old.code == 0);
   CHECK(old.err.find("CACHE_CORRUPT: the signature cache is in another version's format") != std::string::npos);
   CHECK(asides() == 2);  // set aside, never deleted
+  forget_snapshot();
   CHECK(t.sb.aq(t.repo, {"validate"}).err.find("CACHE_CORRUPT") == std::string::npos);
   CHECK(t.sb.read("repo/.git/agentq/signatures").rfind("agentq signature cache 2\n", 0) == 0);
 }
