@@ -120,6 +120,9 @@ class Invocation {
 
 // Runs `git agentq ARGS…`; returns the exit code.
 int run_main(int argc, char** argv);
+// Runs the words after `git agentq` with `ctx`'s output (which may be capturing): what
+// run_main does, for a caller that runs commands in-process (the MCP server).
+int run_args(Context& ctx, const std::vector<std::string>& args);
 
 // Help and completion (cmd/help.cpp).
 std::string command_usage(const Command& c);

@@ -28,8 +28,8 @@ json error_json(const Error& e) {
 }
 
 void Output::diagnostic(const Error& e, const char* label) const {
-  std::cerr << label << "[" << code_name(e.code) << "]: " << e.str() << "\n";
-  if (!e.fix.empty()) std::cerr << "hint: " << e.fix << "\n";
+  *err_ << label << "[" << code_name(e.code) << "]: " << e.str() << "\n";
+  if (!e.fix.empty()) *err_ << "hint: " << e.fix << "\n";
 }
 
 int Output::error(const Error& e) const {
@@ -38,37 +38,39 @@ int Output::error(const Error& e) const {
     json j;
     j["ok"] = false;
     j["error"] = error_json(e);
-    std::cout << j.dump(2) << "\n";
+    *out_ << j.dump(2) << "\n";
   }
-  std::cout.flush();
+  out_->flush();
   return e.exit_code();
 }
 
 void Output::note(const std::string& msg) const {
-  if (!quiet) std::cerr << msg << "\n";
+  if (!quiet) *err_ << msg << "\n";
 }
 
 void Output::warn(const std::string& msg) const {
-  if (!quiet) std::cerr << "warning: " << msg << "\n";
+  if (!quiet) *err_ << "warning: " << msg << "\n";
 }
 
 void Output::line(const std::string& t) const {
-  if (text()) std::cout << t << "\n";
+  if (text()) *out_ << t << "\n";
 }
 
-void Output::emit(const json& j) const { std::cout << j.dump(2) << "\n"; }
+void Output::emit(const json& j) const { *out_ << j.dump(2) << "\n"; }
 
-void Output::raw(const std::string& text) const { std::cout << text; }
+void Output::raw(const std::string& text) const { *out_ << text; }
+
+void Output::raw_log(const std::string& text) const { *err_ << text << std::flush; }
 
 void Output::progress(const std::string& t) const {
-  if (quiet || json_mode || !isatty(2)) return;
-  std::cerr << t << "\n";
+  if (quiet || json_mode || captured_ || !isatty(2)) return;
+  *err_ << t << "\n";
 }
 
 bool Output::color() const {
   static const bool on = isatty(1) && !std::getenv("NO_COLOR") && std::getenv("TERM") &&
                          std::string(std::getenv("TERM")) != "dumb";
-  return on && !json_mode;
+  return (captured_ ? captured_color_ : on) && !json_mode;
 }
 
 namespace {
