@@ -69,6 +69,7 @@ struct Command {
   bool event_id = false;  // takes --event-id (commands that write one event)
   bool keep_log = false;  // keeps the decoded log entries (validate, log, stats)
   bool hidden = false;    // not listed (completion)
+  bool mcp = false;       // an agent's tool: `git agentq mcp` serves it (cmd/cmd_mcp.cpp)
   RunFn run = nullptr;
   CheckFn check = nullptr;
 };
