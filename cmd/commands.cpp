@@ -386,10 +386,10 @@ std::vector<Command> table() {
        .keep_log = true,
        .run = run_stats});
   add({.name = "graph",
-       .summary = "the dependency DAG coloured by status (dot or mermaid)",
-       .synopsis = "graph [--format dot|mermaid]",
-       .description = "The dependency DAG, coloured by status.",
-       .options = {choice("format", "F", "dot (default) or mermaid", {"dot", "mermaid"})},
+       .summary = "the dependency DAG coloured by status (dot, mermaid or svg)",
+       .synopsis = "graph [--format dot|mermaid|svg]",
+       .description = "The dependency DAG, coloured by status, with a dashed edge from the task a blocked task waits for.",
+       .options = {choice("format", "F", "dot (default), mermaid, or svg (through Graphviz's dot)", {"dot", "mermaid", "svg"})},
        .run = run_graph});
   add({.name = "lanes setup",
        .summary = "a worktree per lane on agent/<role>[-<lane>], with its actor and signing key",
