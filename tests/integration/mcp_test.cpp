@@ -58,7 +58,7 @@ const { StdioClientTransport } = sdk('@modelcontextprotocol/sdk/client/stdio.js'
     env: { ...process.env, AGENTQ_ACTOR: 'agent-b' }, stderr: 'pipe',
   });
   let log = '';
-  transport.stderr.on('data', (d) => { log += d; });
+  if (transport.stderr) transport.stderr.on('data', (d) => { log += d; });
   const client = new Client({ name: 'agentq-test', version: '1.0.0' });
   await client.connect(transport);
   out.server = client.getServerVersion();

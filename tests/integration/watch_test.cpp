@@ -42,7 +42,10 @@ TEST_CASE("status --watch redraws when the log moves and ends on q or Ctrl-C, in
     Tmux tmux(sb);
     const std::string done = sb.path("exit-" + key);
     REQUIRE(tmux({"new-session", "-d", "-s", "w", "-x", "150", "-y", "60", "-c", repo,
-                  "git agentq status --watch; echo $? > '" + done + "'; sleep 600"})
+                  // git-agentq itself, not `git agentq`: git dies of the SIGINT it passes on, and the
+                  // exit status under test is git-agentq's. The shell outlives the signal (a handler,
+                  // unlike an ignored signal, is not inherited) to record it.
+                  "trap true INT; git-agentq status --watch; echo $? > '" + done + "'; sleep 600"})
                 .code == 0);
     REQUIRE(tmux.until([&] { return tmux.pane().find("A-1") != std::string::npos; }));
     CHECK(tmux.pane().find("agent-a") == std::string::npos);
