@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <sstream>
 
 #include "cmd/command.h"
@@ -28,7 +29,13 @@ namespace {
 // Newest first; a client asking for another revision gets the newest (it may then disconnect).
 const char* const kProtocols[] = {"2025-06-18", "2025-03-26", "2024-11-05"};
 
-enum RpcError { kParse = -32700, kInvalidRequest = -32600, kNoMethod = -32601, kInvalidParams = -32602 };
+enum RpcError {
+  kParse = -32700,
+  kInvalidRequest = -32600,
+  kNoMethod = -32601,
+  kInvalidParams = -32602,
+  kInternal = -32603,
+};
 
 struct BadParams {
   std::string message;
@@ -172,7 +179,13 @@ class Server {
   int serve() {
     for (std::string line; read_line(line);) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      handle(line);
+      try {
+        handle(line);
+      } catch (const std::exception& e) {
+        // A bug of ours must cost one request, not the session.
+        log_.warn(std::string("mcp: internal error: ") + e.what());
+        error(nullptr, kInternal, std::string("internal error: ") + e.what());
+      }
       if (broken_) return 1;
     }
     return 0;  // EOF: the client closed our stdin
@@ -295,7 +308,9 @@ class Server {
     if (result.is_discarded() || !result.is_object()) result = {{"output", out.str()}};
     if (code != 0 && !result.contains("exit_code")) result["exit_code"] = code;
     json r;
-    r["content"] = json::array({{{"type", "text"}, {"text", result.dump(2)}}});
+    // A command may print bytes that are not UTF-8 (a file name, git's messages): replaced, as
+    // JSON text must be UTF-8.
+    r["content"] = json::array({{{"type", "text"}, {"text", result.dump(2, ' ', false, json::error_handler_t::replace)}}});
     if (structured()) r["structuredContent"] = result;
     r["isError"] = code != 0;
     reply(id, std::move(r));
