@@ -67,3 +67,23 @@ TEST_CASE("status --watch refuses --json", "[watch]") {
   CHECK(r.code == 2);
   CHECK(r.err.find("error[USAGE]") != std::string::npos);
 }
+
+TEST_CASE("progress is shown on a terminal and never without one or with -q", "[watch][progress]") {
+  Sandbox sb;
+  const std::string origin = sb.make_origin();
+  const std::string a = sb.clone(origin, "a");
+  Run piped = sb.aq(a, {"ci-check"});
+  CHECK(piped.err.find("ci-check: fetching") == std::string::npos);
+  Tmux tmux(sb);
+  const std::string done = sb.path("exit");
+  REQUIRE(tmux({"new-session", "-d", "-s", "w", "-x", "150", "-y", "60", "-c", a,
+                "git-agentq ci-check; git-agentq sync; git-agentq -q sync; echo $? > '" + done + "'; sleep 600"})
+              .code == 0);
+  REQUIRE(tmux.until([&] { return sb.sh(sb.root(), "test -s '" + done + "'").code == 0; }));
+  const std::string pane = tmux.pane();
+  INFO(pane);
+  CHECK(pane.find("ci-check: fetching origin, then replaying its queue ...") != std::string::npos);
+  const size_t first = pane.find("sync: fetching origin");
+  REQUIRE(first != std::string::npos);
+  CHECK(pane.find("sync: fetching origin", first + 1) == std::string::npos);  // not with -q
+}
