@@ -107,6 +107,8 @@ int run_ci_check(Invocation& in) {
   o.remote = in.str("remote");
   if (o.remote.empty() && q.repo().config_get("remote.origin.url")) o.remote = "origin";
   o.last_green = in.str("last-green");
+  out.progress(o.remote.empty() ? "ci-check: replaying the local queue ..."
+                                 : "ci-check: fetching " + o.remote + ", then replaying its queue ...");
   const CiCheckReport r = ci_check(q, o);
   const std::vector<Shown> checks = shown_checks(r);
   for (const std::string& w : r.warnings) out.warn(w);

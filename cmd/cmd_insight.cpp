@@ -3,6 +3,7 @@
 #include "cmd/common.h"
 #include "core/graph.h"
 #include "core/stats.h"
+#include "gitstore/graphviz.h"
 #include "gitstore/system.h"
 
 namespace agentq::cli {
@@ -11,6 +12,12 @@ int run_graph(Invocation& in) {
   Context& ctx = in.ctx;
   const std::string format = in.str("format", "dot");
   Queue* q = &in.queue();
+  if (format == "svg") {
+    auto svg = render_svg(graph_dot(q->defs(), q->state()));
+    if (!svg) return in.fail(svg.error());
+    ctx.out.raw(*svg);
+    return 0;
+  }
   ctx.out.raw(format == "dot" ? graph_dot(q->defs(), q->state()) : graph_mermaid(q->defs(), q->state()));
   return 0;
 }

@@ -17,7 +17,10 @@ std::string age_since(const std::string& at, Millis now) {
 
 }  // namespace
 
+int run_status_watch(Invocation& in);  // cmd/cmd_watch.cpp
+
 int run_status(Invocation& in) {
+  if (in.has("watch")) return run_status_watch(in);
   Context& ctx = in.ctx;
   Queue* q = &in.queue();
   const Definitions& d = q->defs();

@@ -88,6 +88,7 @@ int run_sync(Invocation& in) {
   auto actor = resolve_actor(q->repo(), ctx.actor);
   if (!actor) return ctx.out.error(actor.error());
 
+  ctx.out.progress("sync: fetching " + q->remote() + ", publishing, pushing ...");
   auto report = q->sync(*actor);
   if (!report) return ctx.out.error(report.error());
   forget_lost_claims(q->repo(), report->rejected);

@@ -72,6 +72,7 @@ struct Command {
   // Reads the AGENTQ_* settings before it runs (a malformed one is USAGE). Completion does not:
   // a mistyped setting must not turn every tab press into an error.
   bool settings = true;
+  bool mcp = false;       // an agent's tool: `git agentq mcp` serves it (cmd/cmd_mcp.cpp)
   RunFn run = nullptr;
   CheckFn check = nullptr;
 };
@@ -123,6 +124,9 @@ class Invocation {
 
 // Runs `git agentq ARGS…`; returns the exit code.
 int run_main(int argc, char** argv);
+// Runs the words after `git agentq` with `ctx`'s output (which may be capturing): what
+// run_main does, for a caller that runs commands in-process (the MCP server).
+int run_args(Context& ctx, const std::vector<std::string>& args);
 
 // Help and completion (cmd/help.cpp).
 std::string command_usage(const Command& c);

@@ -43,6 +43,7 @@ int run_install_hooks(Invocation&);
 int run_hook(Invocation&);
 int run_promote(Invocation&);
 int run_release_guard(Invocation&);
+int run_mcp(Invocation&);
 
 Status check_show(const Invocation&);
 Status check_claim(const Invocation&);
@@ -163,21 +164,25 @@ std::vector<Command> table() {
        .run = run_init});
   add({.name = "status",
        .summary = "the board: tasks by status and role",
-       .synopsis = "status [--role R] [--defs REV]",
+       .synopsis = "status [--role R] [--defs REV] [--watch]",
        .description = "The coordinator's board: tasks by status and role.",
-       .options = {opt_role("only this role"), opt_defs("definitions at REV (default: the tip of policy.base)")},
+       .options = {opt_role("only this role"), opt_defs("definitions at REV (default: the tip of policy.base)"),
+                   flag("watch", "draw the board again whenever the log, the base or a lane moves (q or Ctrl-C quits)")},
+       .mcp = true,
        .run = run_status});
   add({.name = "ready",
        .summary = "tasks that can be claimed now, in YAML order",
        .synopsis = "ready [--role R]",
        .description = "Tasks that can be claimed now (dependencies done, a lane free), in YAML order.",
        .options = {opt_role("only this role")},
+       .mcp = true,
        .run = run_ready});
   add({.name = "show",
        .summary = "one task: status, claim, evidence, handoff, reviews",
        .synopsis = "show TASK",
        .description = "One task: definition, status, claim, evidence, handoff, reviews.",
        .args = {arg("task", Complete::task)},
+       .mcp = true,
        .run = run_show,
        .check = check_show});
   add({.name = "log",
@@ -201,6 +206,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_claim,
        .check = check_claim});
   add({.name = "unclaim",
@@ -212,6 +218,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_unclaim,
        .check = check_unclaim});
   add({.name = "set-status",
@@ -226,6 +233,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_set_status,
        .check = check_set_status});
   add({.name = "check",
@@ -237,6 +245,7 @@ std::vector<Command> table() {
                    integer("timeout", "SEC", "seconds per command (default: policy.check_timeout)")},
        .needs = Needs::writer,
        .offline = true,
+       .mcp = true,
        .run = run_check,
        .check = check_check});
   add({.name = "evidence",
@@ -254,6 +263,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_evidence,
        .check = check_evidence});
   add({.name = "handoff",
@@ -272,6 +282,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_handoff,
        .check = check_handoff});
   add({.name = "review",
@@ -288,6 +299,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_review,
        .check = check_review});
   add({.name = "refresh",
@@ -309,6 +321,7 @@ std::vector<Command> table() {
        .synopsis = "merge-ready TASK",
        .description = "Check everything a merge needs; print every failing item with its code and fix. Exit 1 on any.",
        .args = {arg("task", Complete::task)},
+       .mcp = true,
        .run = run_merge_ready,
        .check = check_merge_ready});
   add({.name = "merge",
@@ -320,6 +333,7 @@ std::vector<Command> table() {
        .needs = Needs::writer,
        .offline = true,
        .event_id = true,
+       .mcp = true,
        .run = run_merge,
        .check = check_merge});
   add({.name = "git-check",
@@ -370,6 +384,7 @@ std::vector<Command> table() {
                       "pending (--offline) events on top of it, and push log and notes atomically. Exit 3 when a "
                       "pending event was rejected (it is kept under the git common dir's agentq/rejected/).",
        .needs = Needs::repo,
+       .mcp = true,
        .run = run_sync});
   add({.name = "validate",
        .summary = "replay the whole log and check it; exit 1 on findings",
@@ -377,6 +392,7 @@ std::vector<Command> table() {
        .description = "Replay the whole log, check every event and the notes view; exit 1 on findings.",
        .options = {opt_defs("cross-check against the definitions at REV (default: the tip of policy.base)")},
        .keep_log = true,
+       .mcp = true,
        .run = run_validate});
   add({.name = "stats",
        .summary = "latencies, retries, failure classes, queue depth (--json, --prometheus)",
@@ -388,10 +404,10 @@ std::vector<Command> table() {
        .keep_log = true,
        .run = run_stats});
   add({.name = "graph",
-       .summary = "the dependency DAG coloured by status (dot or mermaid)",
-       .synopsis = "graph [--format dot|mermaid]",
-       .description = "The dependency DAG, coloured by status.",
-       .options = {choice("format", "F", "dot (default) or mermaid", {"dot", "mermaid"})},
+       .summary = "the dependency DAG coloured by status (dot, mermaid or svg)",
+       .synopsis = "graph [--format dot|mermaid|svg]",
+       .description = "The dependency DAG, coloured by status, with a dashed edge from the task a blocked task waits for.",
+       .options = {choice("format", "F", "dot (default), mermaid, or svg (through Graphviz's dot)", {"dot", "mermaid", "svg"})},
        .run = run_graph});
   add({.name = "lanes setup",
        .summary = "a worktree per lane on agent/<role>[-<lane>], with its actor and signing key",
@@ -529,6 +545,16 @@ std::vector<Command> table() {
        .description = "Check that policy.release (the local branch, and <remote>/<release> when fetched) points at a SHA "
                       "a promote event recorded and that base contains. Exit 1 otherwise.",
        .run = run_release_guard});
+  add({.name = "mcp",
+       .summary = "serve the queue commands to coding agents over MCP (stdio)",
+       .synopsis = "mcp [--repo DIR]",
+       .description = "A Model Context Protocol server on stdin/stdout (JSON-RPC 2.0, one message a line): one tool per "
+                      "queue command an agent uses, its input schema generated from the command's options, its result "
+                      "the command's --json object. Acts as the actor the CLI would (--actor, AGENTQ_ACTOR, "
+                      "agentq.actor); see doc/mcp.md.",
+       .options = {text("repo", "DIR", "the repository to serve (default: the working directory)", Complete::dir)},
+       .needs = Needs::nothing,  // every call opens and loads the queue afresh
+       .run = run_mcp});
   add({.name = "complete",
        .summary = "words for shell completion",
        .synopsis = "complete WHAT [WORD...]",

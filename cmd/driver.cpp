@@ -283,7 +283,7 @@ int dispatch(Context& ctx, const std::vector<std::string>& args) {
   size_t i = 0;
   for (; i < args.size(); ++i) {
     if (args[i] == "--version") {
-      std::cout << "git-agentq version " << AGENTQ_VERSION << "\n";
+      ctx.out.raw(std::string("git-agentq version ") + AGENTQ_VERSION + "\n");
       return 0;
     }
     auto g = take_global(ctx, args, i);
@@ -399,7 +399,12 @@ Status Invocation::become_writer(bool with_actor) {
 
 int run_main(int argc, char** argv) {
   Context ctx;
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  const int code = run_args(ctx, std::vector<std::string>(argv + 1, argv + argc));
+  std::cout.flush();
+  return code;
+}
+
+int run_args(Context& ctx, const std::vector<std::string>& args) {
   int code;
   try {
     code = dispatch(ctx, args);
@@ -410,7 +415,6 @@ int run_main(int argc, char** argv) {
     code = ctx.out.error(Error(Code::INTERNAL_ERROR, "internal error: an unknown exception", {},
                                "please report it, with the command that failed"));
   }
-  std::cout.flush();
   return code;
 }
 

@@ -40,8 +40,8 @@ json error_json(const Error& e) {
 }
 
 void Output::diagnostic(const Error& e, const char* label) const {
-  std::cerr << label << "[" << code_name(e.code) << "]: " << neutralise_keeping_colour(e.str()) << "\n";
-  if (!e.fix.empty()) std::cerr << "hint: " << neutralise_keeping_colour(e.fix) << "\n";
+  *err_ << label << "[" << code_name(e.code) << "]: " << neutralise_keeping_colour(e.str()) << "\n";
+  if (!e.fix.empty()) *err_ << "hint: " << neutralise_keeping_colour(e.fix) << "\n";
 }
 
 int Output::error(const Error& e) const {
@@ -50,37 +50,39 @@ int Output::error(const Error& e) const {
     json j;
     j["ok"] = false;
     j["error"] = error_json(e);
-    std::cout << dump_json(j) << "\n";
+    *out_ << dump_json(j) << "\n";
   }
-  std::cout.flush();
+  out_->flush();
   return e.exit_code();
 }
 
 void Output::note(const std::string& msg) const {
-  if (!quiet) std::cerr << neutralise_keeping_colour(msg) << "\n";
+  if (!quiet) *err_ << neutralise_keeping_colour(msg) << "\n";
 }
 
 void Output::warn(const std::string& msg) const {
-  if (!quiet) std::cerr << "warning: " << neutralise_keeping_colour(msg) << "\n";
+  if (!quiet) *err_ << "warning: " << neutralise_keeping_colour(msg) << "\n";
 }
 
 void Output::line(const std::string& t) const {
-  if (text()) std::cout << neutralise_keeping_colour(t) << "\n";
+  if (text()) *out_ << neutralise_keeping_colour(t) << "\n";
 }
 
-void Output::emit(const json& j) const { std::cout << dump_json(j) << "\n"; }
+void Output::emit(const json& j) const { *out_ << dump_json(j) << "\n"; }
 
-void Output::raw(const std::string& text) const { std::cout << text; }
+void Output::raw(const std::string& text) const { *out_ << text; }
+
+void Output::raw_log(const std::string& text) const { *err_ << text << std::flush; }
 
 void Output::progress(const std::string& t) const {
-  if (quiet || json_mode || !isatty(2)) return;
-  std::cerr << neutralise_keeping_colour(t) << "\n";
+  if (quiet || json_mode || captured_ || !isatty(2)) return;
+  *err_ << neutralise_keeping_colour(t) << "\n";
 }
 
 bool Output::color() const {
   static const bool on = isatty(1) && !std::getenv("NO_COLOR") && std::getenv("TERM") &&
                          std::string(std::getenv("TERM")) != "dumb";
-  return on && !json_mode;
+  return (captured_ ? captured_color_ : on) && !json_mode;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // function that prints `error[CODE]: message`.
 #pragma once
 
+#include <iostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,8 @@ class Output {
   void emit(const json& j) const;
   // stdout, a finished document (JUnit XML, a report) as is.
   void raw(const std::string& text) const;
+  // stderr, text as is (what a command run in capture mode said there: the server's log).
+  void raw_log(const std::string& text) const;
   // Progress and notices on stderr when it is a terminal (never with -q or --json).
   void progress(const std::string& text) const;
 
@@ -42,6 +45,23 @@ class Output {
   std::string red(const std::string& s) const;
   std::string yellow(const std::string& s) const;
   std::string dim(const std::string& s) const;
+
+  // Capture mode: what would go to stdout and stderr goes to these streams instead, so a
+  // command can run in-process for a caller that owns the real streams (the MCP server,
+  // whose stdout carries nothing but protocol messages). Progress is never shown then.
+  // `color`: keep colouring the text (a frame of `status --watch` drawn on a terminal).
+  void capture(std::ostream& out, std::ostream& err, bool color = false) {
+    out_ = &out;
+    err_ = &err;
+    captured_ = true;
+    captured_color_ = color;
+  }
+  void flush() const { out_->flush(); }
+
+ private:
+  std::ostream* out_ = &std::cout;
+  std::ostream* err_ = &std::cerr;
+  bool captured_ = false, captured_color_ = false;
 };
 
 json error_json(const Error& e);

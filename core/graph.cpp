@@ -16,6 +16,14 @@ std::string shade(const Definitions& d, const QueueState& s, const Task& t) {
   return std::string(to_string(ts.status));
 }
 
+// The task a blocked task waits for (its blocked_by), when that is a task of the definitions:
+// drawn as a dashed edge, apart from the dependencies, since it is state, not definition.
+std::string blocker(const Definitions& d, const QueueState& s, const Task& t) {
+  const TaskState& ts = s.task(t.id);
+  if (ts.status != TaskStatus::blocked || ts.blocked_by.empty() || !d.task(ts.blocked_by)) return {};
+  return ts.blocked_by;
+}
+
 const char* fill(const std::string& shade) {
   if (shade == "done") return "#b7e1a1";
   if (shade == "in_progress") return "#ffe08a";
@@ -75,6 +83,10 @@ std::string graph_dot(const Definitions& d, const QueueState& s) {
   }
   for (const Task& t : d.tasks)
     for (const auto& dep : t.depends_on) out += "  \"" + dot_escape(dep) + "\" -> \"" + dot_escape(t.id) + "\";\n";
+  for (const Task& t : d.tasks)
+    if (const std::string by = blocker(d, s, t); !by.empty())
+      out += "  \"" + dot_escape(by) + "\" -> \"" + dot_escape(t.id) +
+             "\" [style=dashed, color=\"#c0392b\", fontcolor=\"#c0392b\", label=\"blocks\"];\n";
   out += "}\n";
   return out;
 }
@@ -93,6 +105,8 @@ std::string graph_mermaid(const Definitions& d, const QueueState& s) {
   }
   for (const Task& t : d.tasks)
     for (const auto& dep : t.depends_on) out += "  " + node(dep) + " --> " + node(t.id) + "\n";
+  for (const Task& t : d.tasks)
+    if (const std::string by = blocker(d, s, t); !by.empty()) out += "  " + node(by) + " -. blocks .-> " + node(t.id) + "\n";
   for (const char* sh : {"todo", "ready", "in_progress", "blocked", "in_review", "done"})
     out += std::string("  classDef ") + sh + " fill:" + fill(sh) + ",stroke:#555\n";
   return out;

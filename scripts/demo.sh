@@ -165,4 +165,11 @@ run "$work/ci" git agentq ci-check
 run "$work/ci" git agentq ci-check --format junit --output "$work/ci-check.xml"
 echo "JUnit report: $work/ci-check.xml"
 
+step "install: cmake --install into a throwaway prefix; git finds the subcommand and its manual there"
+cmake --build build/dev --target agentq_manpage >/dev/null
+cmake --install build/dev --prefix "$work/prefix" >/dev/null
+find "$work/prefix" -type f | sed "s|$work/||" | sort
+run "$work/coord" env PATH="$work/prefix/bin:/usr/bin:/bin" MANPATH="$work/prefix/share/man:" MANPAGER=cat \
+  sh -c 'command -v git-agentq && git agentq --version && git help -m agentq | head -n 12'
+
 printf '\nthe demo repositories are in %s (origin.git, coord, agent-a, agent-b, ci)\n' "$work"

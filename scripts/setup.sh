@@ -14,13 +14,16 @@ FUZZ="clang libclang-rt-dev"
 # (gnupg) OpenPGP ones; `git help agentq` needs man-db; the tests look for leftover processes
 # with pgrep (procps).
 RUN="git ca-certificates openssh-client gnupg gpgv man-db procps"
+# test: the MCP server is tested with the official TypeScript SDK client (installed from npm by
+# the test into the build tree, run by node); `status --watch` is tested in a tmux pane.
+TEST="nodejs npm tmux"
 # package: CPack's .deb generator finds the shared-library dependencies with dpkg-shlibdeps
 # (dpkg-dev) and recognises executables with file.
 PACKAGE="dpkg-dev file"
 # bench: bench/run.sh measures peak RSS with /usr/bin/time (time)
 BENCH="time"
 missing=""
-for p in $BUILD $FUZZ $RUN $PACKAGE $BENCH; do
+for p in $BUILD $FUZZ $RUN $TEST $PACKAGE $BENCH; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

@@ -190,3 +190,25 @@ TEST_CASE("graph: Mermaid ids keep distinct task ids distinct", "[graph]") {
   CHECK(graph_has(mm, "  " + ids[3] + "[\"A.1<br/>"));
   CHECK(ids[0] == "t_A_1");  // the common spelling stays as it was
 }
+
+TEST_CASE("graph: a blocked task's blocked_by is a dashed edge in both formats, apart from the dependencies", "[graph]") {
+  testing::FakeRepo repo{kGraphYaml};
+  testing::EventFactory f;
+  QueueState s;
+  REQUIRE_FALSE(push(s, repo, f.init()));
+  Event b = f.claim("dev-1", "B", "dev", 1);
+  REQUIRE_FALSE(push(s, repo, b));
+  Event blocked = f.status("dev-1", "B", "dev", "blocked", b.id);
+  blocked.blocked_by = "L";
+  REQUIRE_FALSE(push(s, repo, blocked));
+  const std::string dot = graph_dot(repo.defs(), s);
+  CHECK(graph_has(dot, "  \"L\" -> \"B\" [style=dashed, color=\"#c0392b\", fontcolor=\"#c0392b\", label=\"blocks\"];\n"));
+  CHECK(graph_count(dot, " -> ") == 5);  // the four dependencies and the blocker
+  const std::string mm = graph_mermaid(repo.defs(), s);
+  CHECK(graph_has(mm, "  t_L -. blocks .-> t_B\n"));
+  // Unblocked, the edge is gone: it is state, not definition.
+  Event unblocked = f.status("dev-1", "B", "dev", "in_progress", b.id);
+  REQUIRE_FALSE(push(s, repo, unblocked));
+  CHECK_FALSE(graph_has(graph_dot(repo.defs(), s), "dashed"));
+  CHECK_FALSE(graph_has(graph_mermaid(repo.defs(), s), "-. blocks .->"));
+}
