@@ -17,6 +17,9 @@ RUN="git ca-certificates openssh-client gnupg gpgv man-db procps"
 # test: the MCP server is tested with the official TypeScript SDK client (installed from npm by
 # the test into the build tree, run by node); `status --watch` is tested in a tmux pane.
 TEST="nodejs npm tmux"
+# A machine whose Node.js comes from elsewhere (NodeSource's nodejs package bundles npm and
+# conflicts with Debian's npm) already has what the tests need: keep it, install neither.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then TEST="tmux"; fi
 # package: CPack's .deb generator finds the shared-library dependencies with dpkg-shlibdeps
 # (dpkg-dev) and recognises executables with file.
 PACKAGE="dpkg-dev file"

@@ -138,9 +138,9 @@ TEST_CASE("ground rules: an event may only name definitions base carried, never 
   sb.git_ok(repo, {"commit", "-q", "-am", "let mallory in"});
   const std::string evil = sb.git_ok(repo, {"rev-parse", "HEAD"});
   sb.git_ok(repo, {"checkout", "-q", "main"});
-  std::string json = "{\"actor\":\"mallory\",\"at\":\"2026-11-25T10:00:00Z\",\"defs\":\"" + evil +
+  std::string body = "{\"actor\":\"mallory\",\"at\":\"2026-11-25T10:00:00Z\",\"defs\":\"" + evil +
                      "\",\"id\":\"forged-1\",\"lane\":1,\"role\":\"backend\",\"task\":\"A-1\",\"type\":\"claim\",\"v\":1}";
-  sb.write("msg", "claim A-1 by mallory\n\n" + json + "\n");
+  sb.write("msg", "claim A-1 by mallory\n\n" + body + "\n");
   const std::string tree = sb.git_ok(repo, {"hash-object", "-t", "tree", "-w", "/dev/null"});
   const std::string forged = sb.git_ok(repo, {"commit-tree", tree, "-p", "refs/agent-queue/log", "-F", sb.path("msg")});
   sb.git_ok(repo, {"update-ref", "refs/agent-queue/log", forged});

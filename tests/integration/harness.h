@@ -11,6 +11,12 @@
 
 namespace agentq::it {
 
+// Whether `haystack` contains `needle` (output checks). One definition: the unity build puts
+// test files together.
+inline bool has(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 struct Run {
   int code = -1;
   std::string out, err;

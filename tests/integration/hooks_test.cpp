@@ -27,7 +27,6 @@ tasks:
   - { id: T3, role: backend }
 )";
 
-bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 std::string tracked_status(const Sandbox& sb, const std::string& dir) {
   return sb.git_ok(dir, {"status", "--porcelain", "--untracked-files=no"});

@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 // A lock file left an hour ago (by a process that is gone, as far as its age tells).
 void stale_lock(const std::string& path) {

@@ -28,7 +28,6 @@ tasks:
   - { id: T3, role: backend }
 )";
 
-bool has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 // The message of commit `id` in `dir`, byte for byte, written to the sandbox file `file`.
 void message_to(const Sandbox& sb, const std::string& dir, const std::string& id, const std::string& file) {
